@@ -200,3 +200,27 @@ def test_raw_meal_from_clinker_ratio(make_submission):
                                  EmissionConfig(raw_meal_basis="clinker_ratio", raw_meal_clinker_ratio=1.6))
     # 12 × 100 000 × 1.6 × 0.002 × 44/12 = 14 080 t
     assert_allclose(annual(result)["raw_meal_toc"], 14_080.0, rtol=RTOL)
+
+
+def test_substituted_share_per_source(make_submission):
+    rows = minimal_rows()
+    rows["月度数据"] = [r for r in rows["月度数据"] if not (r["month"] == "2025-03" and r["parameter"] == "低位发热量")]
+    result = calculate_emissions(load_submission(make_submission(rows), 2025))
+    a = result.annual.set_index("source")
+    coal_march = 10_000 * 26.7 * 0.02618 * 0.93 * 44 / 12
+    assert_allclose(a.loc["fuel", "substituted_t"], coal_march, rtol=RTOL)
+    assert_allclose(a.loc["fuel", "substituted_share"], coal_march / (11 * COAL_MONTH + coal_march), rtol=RTOL)
+    assert a.loc["carbonate", "substituted_t"] == 0.0
+
+
+def test_intensities_carry_a_plausibility_hint(make_submission):
+    result = calculate_emissions(load_submission(make_submission(), 2025))
+    i = result.intensities.set_index("indicator")
+    # process: (623 228.5714 + 13 640) / 1.2e6 = 0.530724 → inside 0.50–0.54
+    assert_allclose(i.loc["process_per_clinker", "value"], (CARBONATE + TOC) / 1.2e6, rtol=RTOL)
+    assert i.loc["process_per_clinker", "plausibility"] == "在典型范围内"
+    # fuel: 248 581.11 / 1.2e6 = 0.20715 → below 0.28
+    assert i.loc["fuel_per_clinker", "plausibility"] == "低于典型范围"
+    # power: 96 000 MWh × 1000 / 1.2e6 t = 80 kWh/t → above 65
+    assert_allclose(i.loc["power_per_clinker", "value"], 80.0, rtol=RTOL)
+    assert i.loc["power_per_clinker", "plausibility"] == "高于典型范围"

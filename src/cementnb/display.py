@@ -28,6 +28,11 @@ LABELS_ZH = {
     "source_zh": "排放源",
     "emission_t": "排放量 (tCO2)",
     "share": "占比",
+    "substituted_t": "其中含替代值的排放 (tCO2)",
+    "substituted_share": "含替代值占比",
+    "typical_min": "典型下限",
+    "typical_max": "典型上限",
+    "plausibility": "合理性提示（范围待核实）",
     "complete": "完整",
     "consumption_t": "消耗量 (t)",
     "consumption_10k_nm3": "消耗量 (万Nm3)",
@@ -94,7 +99,7 @@ LABELS_ZH = {
     **{f"{k}": v for k, v in PROBLEM_HEADERS_ZH.items() if k not in ("message", "value")},
     **{f"{k}_t": f"{v} (tCO2)" for k, v in SOURCES_ZH.items()},
 }
-_PERCENT_COLUMNS = {"share", "deviation_fraction", "cao_fraction", "cao_nc_fraction", "mgo_fraction", "mgo_nc_fraction",
+_PERCENT_COLUMNS = {"share", "substituted_share", "deviation_fraction", "cao_fraction", "cao_nc_fraction", "mgo_fraction", "mgo_nc_fraction",
                     "toc_fraction", "of_fraction", "fossil_fraction", "carbon_content_fraction"}
 
 

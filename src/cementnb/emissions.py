@@ -496,17 +496,20 @@ def calculate_emissions(sub: Submission, config: EmissionConfig | None = None, *
     elec = _electricity_table(calc)
     heat = _heat_table(calc)
 
+    keep = ["month", "line_id", "source", "emission_t", "substituted"]
     parts = [
-        fuel[fuel["fuel_category"] == "化石燃料"].assign(source="fuel")[["month", "line_id", "source", "emission_t"]],
-        fuel[fuel["fuel_category"] != "化石燃料"].assign(source="alt_fuel")[["month", "line_id", "source", "emission_t"]],
-        elec.assign(source="electricity")[["month", "line_id", "source", "emission_t"]],
-        heat.assign(source="heat")[["month", "line_id", "source", "emission_t"]],
+        fuel[fuel["fuel_category"] == "化石燃料"].assign(source="fuel")[keep],
+        fuel[fuel["fuel_category"] != "化石燃料"].assign(source="alt_fuel")[keep],
+        elec.assign(source="electricity")[keep],
+        heat.assign(source="heat")[keep],
     ]
     process_sources = ["carbonate", "raw_meal_toc"] if cfg.method == "gbt32151" else ["process_national"]
     for src in process_sources:
-        parts.append(clinker.assign(source=src, emission_t=clinker[f"{src}_t"])[["month", "line_id", "source", "emission_t"]])
+        parts.append(clinker.assign(source=src, emission_t=clinker[f"{src}_t"])[keep])
     long = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    monthly = long.groupby(["month", "line_id", "source"], as_index=False)["emission_t"].sum(min_count=1)
+    long["substituted_t"] = long["emission_t"].where(long["substituted"].astype(bool), 0.0)
+    monthly = long.groupby(["month", "line_id", "source"], as_index=False)[["emission_t", "substituted_t"]].sum(min_count=1)
+    monthly["substituted_t"] = monthly["substituted_t"].fillna(0.0)
     monthly["source_zh"] = monthly["source"].map(SOURCES_ZH)
     order = list(SOURCES_ZH)
     monthly["_o"] = monthly["source"].map(order.index)
@@ -520,7 +523,10 @@ def calculate_emissions(sub: Submission, config: EmissionConfig | None = None, *
         "emission_t": [_sum(monthly.loc[monthly["source"] == s, "emission_t"]) if (monthly["source"] == s).any() else 0.0
                        for s in sources],
         "complete": [s not in incomplete for s in sources],
+        # emissions of the month × line rows that hold at least one substituted input
+        "substituted_t": [float(monthly.loc[monthly["source"] == s, "substituted_t"].sum()) for s in sources],
     })
+    annual["substituted_share"] = (annual["substituted_t"] / annual["emission_t"]).where(annual["emission_t"] != 0)
     total = float(annual["emission_t"].sum())
     annual["share"] = annual["emission_t"] / total if total else np.nan
     by_line = monthly.pivot_table(index="line_id", columns="source", values="emission_t", aggfunc="sum").reindex(columns=sources).fillna(0.0)
@@ -577,7 +583,7 @@ def _intensities(annual, clinker_t, cement_t, elec, clinker, cfg) -> pd.DataFram
     total = float(annual["emission_t"].sum())
     process = e.get("carbonate", 0.0) + e.get("raw_meal_toc", 0.0) + e.get("process_national", 0.0)
     power_mwh = _sum(elec["purchased_mwh"] - elec["exported_mwh"]) + _sum(elec["whr_generation_mwh"].fillna(0)) if len(elec) else np.nan
-    rows = [
+    rows = [  # (indicator, Chinese name, value, unit)
         ("total_per_clinker", "单位熟料二氧化碳排放（合计）", total / clinker_t if clinker_t else np.nan, "tCO2/t熟料"),
         ("process_per_clinker", "单位熟料过程排放", process / clinker_t if clinker_t else np.nan, "tCO2/t熟料"),
         ("fuel_per_clinker", "单位熟料燃料燃烧排放（含替代燃料）", (e.get("fuel", 0) + e.get("alt_fuel", 0)) / clinker_t if clinker_t else np.nan, "tCO2/t熟料"),
@@ -586,7 +592,17 @@ def _intensities(annual, clinker_t, cement_t, elec, clinker, cfg) -> pd.DataFram
         ("power_per_clinker", "吨熟料用电量（净购入+余热发电）", power_mwh * 1000 / clinker_t if clinker_t else np.nan, "kWh/t熟料"),
         ("raw_meal_ratio", "生料/熟料比", _sum(clinker["raw_meal_t"]) / clinker_t if clinker_t and cfg.method == "gbt32151" else np.nan, "t/t"),
     ]
-    return pd.DataFrame(rows, columns=["indicator", "indicator_zh", "value", "unit"])
+    frame = pd.DataFrame(rows, columns=["indicator", "indicator_zh", "value", "unit"])
+    # Typical magnitudes of a modern dry-process line: a hint for the analyst, never a verdict
+    # (the ranges themselves are [open]).
+    typical = md.read_table("plausibility.csv").set_index("indicator")
+    frame["typical_min"] = frame["indicator"].map(pd.to_numeric(typical["min"]))
+    frame["typical_max"] = frame["indicator"].map(pd.to_numeric(typical["max"]))
+    frame["plausibility"] = [
+        "" if pd.isna(lo) or pd.isna(v) else "低于典型范围" if v < lo else "高于典型范围" if v > hi else "在典型范围内"
+        for v, lo, hi in zip(frame["value"], frame["typical_min"], frame["typical_max"])
+    ]
+    return frame
 
 
 def _deviation(reported: pd.DataFrame, annual: pd.DataFrame, total: float, cfg: EmissionConfig) -> pd.DataFrame:
