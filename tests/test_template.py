@@ -75,3 +75,17 @@ def test_round_trip_template_filled_loaded(make_submission):
     assert sub.documents.iloc[0]["topics"] == ("职责权限",)
     assert sub.staff.iloc[0]["last_training_date"] == pd.Timestamp("2025-03-01")
     assert list(sub.inputs["file"]) == ["submission.xlsx"] and sub.inputs.iloc[0]["sha256"] == digest
+
+
+def test_fraction_columns_follow_their_header_unit(make_submission):
+    rows = minimal_rows()
+    rows["燃料"][0]["of_fraction"] = 0.98  # header says "碳氧化率(%)": 0.98 % is implausible
+    sub = load_submission(make_submission(rows), 2025)
+    p = sub.problems.iloc[0]
+    assert (p["sheet"], p["row"], p["column"], p["code"]) == ("燃料", 2, "碳氧化率", "percent_fraction_mixup")
+    assert p["message"] == ("单位为“%”，数值0.98即0.0098，超出合理范围[50%, 100%]；"
+                            "该数值像是小数形式，若是，请将单位改为“1”或将数值改为98")
+    assert pd.isna(sub.fuels.iloc[0]["of_fraction"])  # unusable value dropped, row kept
+    rows["燃料"][0]["of_fraction"] = 98
+    sub = load_submission(make_submission(rows), 2025)
+    assert sub.problems.empty and sub.fuels.iloc[0]["of_fraction"] == 0.98

@@ -199,10 +199,15 @@ def _column_unit(meta: pd.Series, header_unit: str | None, log: ProblemLog, shee
     """Factor from the unit declared in a header to the metadata unit (the declared unit
     decides, e.g. a 碳氧化率 column headed "(1)" holds fractions); (nan, False) if unusable."""
     unit = meta["unit"]
-    if not unit or header_unit is None or _norm(header_unit) == _norm(unit):
+    if meta["dtype"] == "fraction":  # canonical value is a fraction; the header says % or 1
+        header_unit = header_unit or unit
+        target = "1"
+    elif not unit or header_unit is None or _norm(header_unit) == _norm(unit):
         return 1.0, True
+    else:
+        target = unit
     try:
-        return conversion_factor(header_unit, "1" if meta["dtype"] == "fraction" else unit), True
+        return conversion_factor(header_unit, target), True
     except UnitError:
         log.add(
             f"列标题中的单位“{header_unit}”无法识别或不能换算为“{unit}”，该列未读取",
@@ -213,6 +218,16 @@ def _column_unit(meta: pd.Series, header_unit: str | None, log: ProblemLog, shee
             expected=unit,
         )
         return float("nan"), False
+
+
+def _fraction_bounds(name: str) -> tuple[float, float]:
+    """Hard bounds of a fraction column: those of the monthly parameter of the same name
+    (e.g. 碳氧化率 0.5–1, so 0.98 under a "%" header is caught), else 0–1."""
+    vocab = md.monthly_parameters()
+    rows = vocab[vocab["name"] == name]
+    if rows.empty:
+        return 0.0, 1.0
+    return float(rows["min"].iloc[0]), float(rows["max"].iloc[0])
 
 
 def _parse_table_sheet(raw: pd.DataFrame, sheet: str, log: ProblemLog, text_source: bool) -> pd.DataFrame:
@@ -280,7 +295,8 @@ def _parse_table_sheet(raw: pd.DataFrame, sheet: str, log: ProblemLog, text_sour
             if note is None and col_meta["dtype"] in ("float", "fraction") and usable and not pd.isna(value):
                 value = value * factor
                 if col_meta["dtype"] == "fraction":
-                    note = bounds_note(value, parsed.value, header_unit or col_meta["unit"], 0.0, 1.0, "1")
+                    lo, hi = _fraction_bounds(col_meta["name"])
+                    note = bounds_note(value, parsed.value, header_unit or col_meta["unit"], lo, hi, "1")
                     if note is not None:
                         value = np.nan
                 elif value < 0:
