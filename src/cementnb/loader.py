@@ -14,6 +14,7 @@ canonical units in new columns (``value``/``unit``) next to what was reported
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -123,9 +124,12 @@ def assert_submission_valid(submission: Submission) -> None:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK)."""
+    """Decode CSV bytes: UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode 文本"), UTF-8, else
+    GB18030 (a superset of GBK). Raises UnicodeDecodeError when none fits."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -137,13 +141,51 @@ def read_text_table(path: Path) -> tuple[pd.DataFrame, str]:
     import io
 
     text, encoding = _decode(Path(path).read_bytes())
-    frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    first = text.split("\n", 1)[0]
+    sep = "\t" if "\t" in first and "," not in first else ","  # Excel's Unicode text is tab separated
+    frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep)
     frame = frame.replace("", np.nan)
     return frame, encoding
 
 
 def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """All sheets as raw objects (calamine: fast). calamine reads an error cell (#DIV/0!) as
+    empty; :func:`_excel_errors` finds them when a cell was reported blank."""
     return pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
+
+
+def _excel_errors(path: Path) -> dict[tuple[str, int, str], str]:
+    """(sheet, Excel row, column header without unit) -> error value, for every error cell."""
+    import openpyxl
+
+    errors: dict[tuple[str, int, str], str] = {}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for ws in wb.worksheets:
+            headers: list[str] = []
+            for r, row in enumerate(ws.iter_rows(), start=1):
+                if r == 1:
+                    headers = [_split_header(c.value)[0] if c.value is not None else "" for c in row]
+                    continue
+                for c, cell in enumerate(row):
+                    if getattr(cell, "data_type", None) == "e" and c < len(headers):
+                        errors[(_norm(ws.title), r, headers[c])] = str(cell.value)
+    finally:
+        wb.close()
+    return errors
+
+
+def _explain_blank_errors(log: ProblemLog, workbook: Path) -> None:
+    """Cells reported blank that hold an Excel error are reported as the error they are."""
+    if not any(p.code == "required_blank" for p in log.problems):
+        return
+    errors = _excel_errors(workbook)
+    for i, p in enumerate(log.problems):
+        key = (p.sheet, p.row, p.column)
+        if p.code == "required_blank" and key in errors:
+            log.problems[i] = dataclasses.replace(
+                p, code="excel_error", message=f"单元格为公式错误“{errors[key]}”", value=errors[key],
+                expected="有效的数值或文本")
 
 
 def _norm(text: Any) -> str:
@@ -195,7 +237,8 @@ def _parse_cell(raw: Any, meta: pd.Series, declared_unit: str | None, text_sourc
     return parsed
 
 
-def _column_unit(meta: pd.Series, header_unit: str | None, log: ProblemLog, sheet: str, header: str) -> tuple[float, bool]:
+def _column_unit(meta: pd.Series, header_unit: str | None, log: ProblemLog, sheet: str, header: str,
+                 row: int | None = None) -> tuple[float, bool]:
     """Factor from the unit declared in a header to the metadata unit (the declared unit
     decides, e.g. a 碳氧化率 column headed "(1)" holds fractions); (nan, False) if unusable."""
     unit = meta["unit"]
@@ -209,14 +252,12 @@ def _column_unit(meta: pd.Series, header_unit: str | None, log: ProblemLog, shee
     try:
         return conversion_factor(header_unit, target), True
     except UnitError:
-        log.add(
-            f"列标题中的单位“{header_unit}”无法识别或不能换算为“{unit}”，该列未读取",
-            code="unknown_unit",
-            sheet=sheet,
-            column=header,
-            value=header_unit,
-            expected=unit,
-        )
+        if row is None:
+            log.add(f"列标题中的单位“{header_unit}”无法识别或不能换算为“{unit}”，该列未读取",
+                    code="unknown_unit", sheet=sheet, column=header, value=header_unit, expected=unit)
+        else:  # a key-value sheet: the unit is in the item's label
+            log.add(f"项目“{header}”中的单位“{header_unit}”无法识别或不能换算为“{unit}”，该项未读取",
+                    code="unknown_unit", sheet=sheet, row=row, column="项目", value=header_unit, expected=unit)
         return float("nan"), False
 
 
@@ -282,11 +323,15 @@ def _parse_table_sheet(raw: pd.DataFrame, sheet: str, log: ProblemLog, text_sour
         name, header = col_meta["name"], col_meta["header_zh"]
         if header not in found:
             data[name] = [None] * len(body)
-            if col_meta["required"]:
+            # The missing column is reported once. Rows stay usable for what they still say,
+            # except when the row cannot be identified (key column) or interpreted (月度数据).
+            if col_meta["required"] and (col_meta["unique"] or sheet == "月度数据"):
                 row_ok[:] = False
             continue
         idx, header_unit, header_text = found[header]
         factor, usable = _column_unit(col_meta, header_unit, log, sheet, header_text)
+        if not usable and col_meta["required"] and (col_meta["unique"] or sheet == "月度数据"):
+            row_ok[:] = False  # reported once for the whole column; same rule as a missing column
         values: list[Any] = []
         for pos, raw_value in enumerate(body[idx].tolist()):
             parsed = _parse_cell(raw_value, col_meta, header_unit, text_source)
@@ -308,7 +353,7 @@ def _parse_table_sheet(raw: pd.DataFrame, sheet: str, log: ProblemLog, text_sour
                 log.add(note.message, code=note.code, sheet=sheet, row=excel_rows[pos], column=header,
                         value=raw_value, expected=note.expected, severity=note.severity)
             blank_value = value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT
-            if col_meta["required"] and blank_value:
+            if col_meta["required"] and blank_value and usable:
                 row_ok[pos] = False
                 if note is None or note.severity != ERROR:
                     log.add("必填项为空", code="required_blank", sheet=sheet, row=excel_rows[pos], column=header,
@@ -363,7 +408,7 @@ def _parse_key_value_sheet(raw: pd.DataFrame, sheet: str, log: ProblemLog) -> di
         parsed = _parse_cell(raw_value, item, header_unit, False)
         value, note = parsed.value, parsed.note
         if note is None and item["dtype"] == "float" and not pd.isna(value):
-            factor, usable = _column_unit(item, header_unit, log, sheet, label)
+            factor, usable = _column_unit(item, header_unit, log, sheet, label, row=excel_row)
             value = value * factor if usable else None
             if value is not None and value < 0 and item["name"] != "altitude_m":
                 note = Note(ERROR, "negative", f"数值{parsed.value:g}为负数", "非负数")
@@ -476,8 +521,9 @@ def _validate_monthly(monthly: pd.DataFrame, tables: dict[str, pd.DataFrame], ye
                 known = True
             except UnitError:
                 known = False
+            hint = suggestion(unit_text, spec.accepted_units) if not known else "可用值：" + "、".join(spec.accepted_units) + "。"
             log.add(
-                ("未知单位" if not known else "该参数不接受单位") + f"“{row.unit_reported}”。{suggestion(unit_text, spec.accepted_units)}",
+                ("未知单位" if not known else "该参数不接受单位") + f"“{row.unit_reported}”。{hint}",
                 code="unknown_unit" if not known else "unit_not_accepted", sheet=sheet, row=excel_row, column="单位",
                 value=row.unit_reported, expected="、".join(spec.accepted_units),
             )
@@ -584,8 +630,13 @@ def load_submission(folder: str | Path, review_year: int | None = None) -> Submi
         text_source = True
         source_of = {}
         for stem, csv_path in csvs.items():
-            raw_sheets[_norm(stem)], encoding = read_text_table(csv_path)
             source_of[_norm(stem)] = csv_path.name
+            try:
+                raw_sheets[_norm(stem)], encoding = read_text_table(csv_path)
+            except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+                log.add(f"无法读取该CSV文件（编码应为UTF-8、UTF-16或GBK/GB18030）：{exc}", code="unreadable_file",
+                        file=csv_path.name, sheet=_norm(stem), expected="UTF-8、UTF-16或GBK/GB18030编码的CSV")
+                raw_sheets[_norm(stem)], encoding = pd.DataFrame(), "unreadable"
             files.append({"file": csv_path.name, "sha256": sha256_file(csv_path), "encoding": encoding})
 
     expected_sheets = list(sheet_meta["sheet"])
@@ -638,6 +689,14 @@ def load_submission(folder: str | Path, review_year: int | None = None) -> Submi
     tables["monthly"] = _validate_monthly(tables["monthly"], tables, year, log)
     _check_months(tables["monthly"], tables, year, log)
 
+    if not text_source:
+        _explain_blank_errors(log, workbook)
+    if text_source:  # checks logged against the workbook name: name the sheet's CSV instead
+        log.problems = [
+            dataclasses.replace(p, file=source_of.get(p.sheet, f"{p.sheet}.csv"))
+            if p.file == log.file and p.sheet else p
+            for p in log.problems
+        ]
     return Submission(
         folder=folder,
         enterprise=enterprise,

@@ -84,7 +84,8 @@ def parse_number(raw: Any) -> Parsed:
     if isinstance(raw, (int, float)):
         return Parsed(float(raw))
     if isinstance(raw, (datetime, date)):
-        return Parsed(math.nan, Note(ERROR, "not_a_number", f"单元格是日期“{raw}”，不是数字", "数字"))
+        shown = pd.Timestamp(raw).isoformat(sep=" ").removesuffix(" 00:00:00")
+        return Parsed(math.nan, Note(ERROR, "not_a_number", f"单元格是日期“{shown}”，不是数字", "数字"))
     text = str(raw).strip()
     normal = _nfkc(text)
     notes = []

@@ -10,6 +10,7 @@ shown to the user, also not in a notebook (see :meth:`SubmissionError._render_tr
 from __future__ import annotations
 
 import difflib
+from datetime import date, datetime
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
@@ -75,8 +76,8 @@ def _show(value: object) -> str | None:
             return "（空）"
     except (TypeError, ValueError):
         pass
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ").removesuffix(" 00:00:00")
+    if isinstance(value, (datetime, date)):
+        return pd.Timestamp(value).isoformat(sep=" ").removesuffix(" 00:00:00")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
