@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from cementnb.loader import load_submission
+from cementnb.review.record import read_record
 from cementnb.samples import PLANTED_DEFECTS, SAMPLES, build_sample, generate_samples
 
 from conftest import ROOT
@@ -21,6 +22,13 @@ def test_committed_samples_match_the_generator(tmp_path):
         committed = load_submission(ROOT / "data" / "samples" / spec.enterprise_id, 2025)
         for name in committed.tables:
             pd.testing.assert_frame_equal(fresh.tables[name], committed.tables[name], check_dtype=False)
+        fresh_dir, committed_dir = tmp_path / "samples" / spec.enterprise_id, ROOT / "data" / "samples" / spec.enterprise_id
+        assert (fresh_dir / "readings" / "meters.csv.gz").read_bytes() == (committed_dir / "readings" / "meters.csv.gz").read_bytes()
+        for a, b in zip(read_record(fresh_dir / "record.xlsx"), read_record(committed_dir / "record.xlsx")):
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(a, b)
+            else:
+                assert a == b
         assert (tmp_path / "params" / f"{spec.enterprise_id}.yaml").read_text(encoding="utf-8").replace(
             str(tmp_path / "samples"), "data/samples") == (ROOT / "parameters" / f"{spec.enterprise_id}.yaml").read_text(encoding="utf-8")
 

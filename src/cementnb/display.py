@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .emissions import SOURCES_ZH
@@ -98,8 +99,71 @@ LABELS_ZH = {
     "encoding": "编码",
     **{f"{k}": v for k, v in PROBLEM_HEADERS_ZH.items() if k not in ("message", "value")},
     **{f"{k}_t": f"{v} (tCO2)" for k, v in SOURCES_ZH.items()},
+    # review
+    "requirement_zh": "审查要求",
+    "decided_by": "判定方式",
+    "auto_verdict": "自动结论",
+    "person_verdict": "人工结论",
+    "final_verdict": "结论",
+    "decision": "判定",
+    "override_reason": "改判理由",
+    "record_note": "审查记录",
+    "evidence": "依据与证据",
+    "facts": "不符合事实",
+    "rectification": "整改要求",
+    "nc_number": "不符合项编号",
+    "area": "区域",
+    "area_zh": "审查区域",
+    "closure": "整改验证方式",
+    "check": "检查",
+    "verdict": "结论",
+    "energy_type": "能源种类",
+    "level": "计量层级",
+    "needed": "应配数量",
+    "installed": "实配数量",
+    "rate_fraction": "配备率",
+    "required_fraction": "要求配备率",
+    "missing_points": "未配备的计量点",
+    "instrument_id": "管理编号",
+    "instrument_name": "器具名称",
+    "instrument_type": "器具类型",
+    "metered_object": "计量对象",
+    "accuracy_class": "准确度等级",
+    "required_class": "要求等级（不低于）",
+    "note": "说明",
+    "valid_from": "有效期起",
+    "valid_until": "有效期至",
+    "days_in_use": "使用天数",
+    "overdue_days": "超期使用天数",
+    "first_overdue_day": "开始超期日",
+    "determinable": "可判定",
+    "meter_id": "计量器具",
+    "check_zh": "检查项",
+    "period_start": "起",
+    "period_end": "止",
+    "threshold": "阈值",
+    "message_zh": "说明",
+    "completeness_fraction": "数据完整率",
+    "min_month_completeness_fraction": "最低月完整率",
+    "longest_gap_minutes": "最长缺数 (min)",
+    "gap_count": "缺数段数",
+    "n_flags": "标记数",
+    "section_zh": "审查部分",
+    "certificate_no": "证书编号",
+    "n_points": "校准点数",
+    "mpe_fraction": "最大允许误差",
+    "max_abs_error_fraction": "最大相对误差",
+    "slope": "斜率",
+    "slope_ci_low": "斜率下限(95%)",
+    "slope_ci_high": "斜率上限(95%)",
+    "mean_error_fraction": "平均相对误差",
+    "mean_error_ci_low": "均值下限(95%)",
+    "mean_error_ci_high": "均值上限(95%)",
+    "p_value": "p值",
 }
-_PERCENT_COLUMNS = {"share", "substituted_share", "deviation_fraction", "cao_fraction", "cao_nc_fraction", "mgo_fraction", "mgo_nc_fraction",
+_PERCENT_COLUMNS = {"mpe_fraction", "max_abs_error_fraction", "mean_error_fraction", "mean_error_ci_low",
+                    "mean_error_ci_high", "share", "substituted_share", "rate_fraction", "required_fraction", "completeness_fraction",
+                    "min_month_completeness_fraction", "deviation_fraction", "cao_fraction", "cao_nc_fraction", "mgo_fraction", "mgo_nc_fraction",
                     "toc_fraction", "of_fraction", "fossil_fraction", "carbon_content_fraction"}
 
 
@@ -164,6 +228,55 @@ def emissions_chart(monthly: pd.DataFrame, title: str = "月度排放（按排�
     ax.set_title(title)
     ax.tick_params(axis="x", rotation=45)
     ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def completeness_heatmap(completeness: pd.DataFrame, title: str = "计量器具逐月数据完整率"):
+    """Heat map meter × month of the readings' completeness (red below the 90 % line)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    matrix = completeness.pivot_table(index="meter_id", columns="month", values="completeness_fraction", aggfunc="first")
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(matrix) + 1.6), dpi=100)
+    image = ax.imshow(matrix.to_numpy(dtype=float), cmap="RdYlGn", vmin=0.5, vmax=1.0, aspect="auto")
+    ax.set_xticks(range(matrix.shape[1]), [str(c)[-2:] + "月" for c in matrix.columns])
+    ax.set_yticks(range(matrix.shape[0]), matrix.index)
+    for (r, c), v in np.ndenumerate(matrix.to_numpy(dtype=float)):
+        if not np.isnan(v):
+            ax.text(c, r, f"{v:.0%}", ha="center", va="center", fontsize=7)
+    fig.colorbar(image, ax=ax, fraction=0.03, label="完整率")
+    ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def calibration_chart(points: pd.DataFrame, title: str = "校准误差与最大允许误差"):
+    """Relative error of each calibration point [%] against ±MPE, one panel per instrument."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    groups = list(points.groupby("instrument_id", sort=True))
+    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(4.2 * max(len(groups), 1), 3.2), dpi=100, squeeze=False)
+    for ax, (meter, g) in zip(axes[0], groups):
+        ax.plot(g["reference_value"], g["error_fraction"] * 100, "o", color="tab:blue", label="相对误差")
+        if g["mpe_fraction"].notna().any():
+            ax.plot(g["reference_value"], g["mpe_fraction"] * 100, "--", color="tab:red", label="±最大允许误差")
+            ax.plot(g["reference_value"], -g["mpe_fraction"] * 100, "--", color="tab:red")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_title(str(meter), fontsize=10)
+        ax.set_xlabel(f"标准值 ({g['unit'].iloc[0]})")
+        ax.set_ylabel("相对误差 (%)")
+        ax.legend(fontsize=7)
+    fig.suptitle(title)
     fig.tight_layout()
     plt.close(fig)
     return fig

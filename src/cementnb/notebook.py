@@ -93,3 +93,55 @@ def show_written(paths, folder) -> None:
     """List the result files written (names only: no machine-specific paths in the record)."""
     names = sorted(p.name for p in paths)
     display(Markdown(f"已写出 {len(names)} 个结果文件：" + "、".join(f"`{n}`" for n in names)))
+
+
+ITEM_DISPLAY = ["item", "requirement_zh", "decided_by", "auto_verdict", "evidence", "facts"]
+FINDING_DISPLAY = ["item", "check", "verdict", "evidence", "facts"]
+
+
+def show_section(section) -> None:
+    """A section's items (automatic verdicts; person-only items marked) and its findings."""
+    counts = section.items["auto_verdict"].replace("", "待人工判定").value_counts()
+    display(Markdown(f"**{section.title_zh}**：" + "，".join(f"{k} {v} 项" for k, v in counts.items())))
+    show(section.items.replace({"decided_by": {"auto": "自动", "record": "人工", "auto+record": "自动+人工"}}),
+         "逐项自动结论（“人工”项目由审查员在 record.xlsx 中判定）", ITEM_DISPLAY)
+    show(section.findings, "各项检查", FINDING_DISPLAY)
+    if section.problems is not None:
+        show(section.problems, "读数文件问题", ["severity", "file", "row", "column", "value", "message"], empty="未发现问题。")
+
+
+def show_conclusion(c) -> None:
+    s = c["summary"]
+    display(Markdown(
+        f"## 审查结论：{s['conclusion_zh']}\n\n"
+        f"审查项目 {s['total_count']} 项：已审查 {s['reviewed_count']} 项，符合 {s['conforming_count']} 项，"
+        f"不适用 {s['not_applicable_count']} 项，**不符合 {s['nonconforming_count']} 项**，未审查 {s['not_reviewed_count']} 项。"
+        f"\n\n结论规则：{s['rule_source']}（可信度：{'待核实' if s['rule_confidence'] == 'open' else s['rule_confidence']}）"
+    ))
+    show(c["origin"], "各部分结果来源", ["section_zh", "source"])
+    show(c["nonconformities"], "不符合项报告",
+         ["nc_number", "item", "area_zh", "method", "facts", "basis", "rectification", "closure"], empty="无不符合项。")
+    show(c["items"], "逐项结论", ["item", "area", "requirement_zh", "auto_verdict", "person_verdict", "final_verdict",
+                               "decision", "override_reason", "nc_number"])
+    show(c["problems"], "审查记录的问题", ["severity", "file", "row", "column", "value", "message"], empty="无。")
+
+
+def show_heatmap(completeness) -> None:
+    from .display import completeness_heatmap
+
+    if len(completeness):
+        display(completeness_heatmap(completeness))
+
+
+def show_calibration(section) -> None:
+    from .display import calibration_chart
+
+    stats = section.tables.get("calibration_statistics")
+    if stats is None or stats.empty:
+        display(Markdown("未报送校准结果。"))
+        return
+    show(stats, "校准结果统计（线性拟合、偏差检验、与最大允许误差比较）",
+         ["instrument_id", "certificate_no", "n_points", "mpe_fraction", "max_abs_error_fraction", "slope",
+          "slope_ci_low", "slope_ci_high", "mean_error_fraction", "mean_error_ci_low", "mean_error_ci_high", "p_value",
+          "verdict"])
+    display(calibration_chart(section.tables["calibration_points"]))

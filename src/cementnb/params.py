@@ -10,6 +10,7 @@ no Python traceback. The same specs validate the ``parameters/*.yaml`` files of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Mapping
@@ -49,6 +50,7 @@ class ParamSpec:
     help_zh: str
     choices: tuple[Any, ...] | None = None
     optional: bool = False
+    is_date: bool = False  # a 'YYYY-MM-DD' string
 
 
 _COMMON = (
@@ -73,9 +75,18 @@ _EMISSIONS = (
     ParamSpec("factor_overrides", (dict,), {}, "覆盖缺省因子 {“键”或“键:对象”: 数值}，见 factors.csv"),
 )
 
+_REVIEW = (
+    ParamSpec("review_date", (str,), "2026-03-15", "审查日期 YYYY-MM-DD：证书有效性、培训期限按此日判定", is_date=True),
+)
+
 #: Parameters of each notebook, by notebook name.
 NOTEBOOK_PARAMETERS: dict[str, tuple[ParamSpec, ...]] = {
     "emissions": _COMMON + _EMISSIONS,
+    "management": _COMMON + _REVIEW,
+    "personnel": _COMMON + _REVIEW,
+    "instruments": _COMMON + _REVIEW,
+    "data": _COMMON + _REVIEW,
+    "conclusion": _COMMON + _REVIEW,
 }
 
 # Names IPython puts in a notebook's namespace.
@@ -108,6 +119,12 @@ class Parameters:
         if given:
             return resolve_path(given)
         return project_root() / "reports" / self.values["enterprise_id"] / str(self.values["review_year"]) / "interactive"
+
+    @property
+    def review_timestamp(self):
+        import pandas as pd
+
+        return pd.Timestamp(self.values["review_date"])
 
     def emission_config(self):
         from .emissions import EmissionConfig
@@ -152,6 +169,14 @@ def _check(specs: tuple[ParamSpec, ...], given: Mapping[str, Any], where: str) -
             problems.append(f"参数“{spec.name}”的值“{value}”无效，可选：{'、'.join(map(str, spec.choices))}"
                             + (f"（是否应为“{hint}”？）" if hint else ""))
             continue
+        if spec.is_date:
+            try:
+                if len(value) != 10:
+                    raise ValueError(value)
+                date.fromisoformat(value)
+            except ValueError:
+                problems.append(f"参数“{spec.name}”应为日期 YYYY-MM-DD，实为“{value}”")
+                continue
         values[spec.name] = float(value) if float in spec.types and isinstance(value, int) else value
     if problems:
         raise ParameterError(problems, where)

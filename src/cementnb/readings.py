@@ -1,6 +1,6 @@
 """Meter readings (``readings/*.csv`` or ``*.parquet``) in long format, validated lazily.
 
-Columns (Chinese or English header): 管理编号/``meter_id``, 时间/``timestamp`` (local time
+Files: ``*.csv``, ``*.csv.gz`` or ``*.parquet``. Columns (Chinese or English header): 管理编号/``meter_id``, 时间/``timestamp`` (local time
 Asia/Shanghai, no DST), 数值/``value``, optionally 单位/``unit``. CSV files may be UTF-8 with
 or without BOM, or GBK/GB18030. A year of 1-minute readings for hundreds of meters is
 10^7–10^8 rows, so parsing is vectorised; problems are reported per file and kind with the
@@ -10,6 +10,7 @@ count, and bad rows are dropped while the good ones are kept.
 
 from __future__ import annotations
 
+import gzip
 import io
 import unicodedata
 from pathlib import Path
@@ -37,7 +38,10 @@ _SHOWN = 5  # offending lines named per problem
 def _read_file(path: Path) -> tuple[pd.DataFrame, str]:
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path).astype(str).replace({"None": None, "nan": None}), "parquet"
-    text, encoding = _decode(path.read_bytes())
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        data = gzip.decompress(data)
+    text, encoding = _decode(data)
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""]), encoding
 
 
@@ -71,7 +75,8 @@ def load_readings(folder: str | Path, known_meters: Iterable[str] | None = None)
         folder = folder / "readings"
     log = ProblemLog(file=folder.name)
     frames, inputs = [], []
-    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".parquet")) if folder.is_dir() else []
+    files = sorted(p for p in folder.glob("*") if p.name.lower().endswith((".csv", ".csv.gz", ".parquet"))) \
+        if folder.is_dir() else []
     known = set(known_meters) if known_meters is not None else None
     for path in files:
         name = path.name

@@ -17,12 +17,14 @@ data. Magnitudes follow a modern dry-process line (emissions.md §5): ≈ 0.52 t
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 from stdnum.cn import uscc
 
@@ -230,10 +232,12 @@ def build_sample(spec: SampleSpec, year: int = YEAR) -> tuple[dict[str, Any], di
             "估算记录": []}
     if spec.kind == "defective":
         _plant_defects(rows, rng)
+    _plant_review_defects(rows, enterprise, spec.kind, year)
     params = dict(
         enterprise_id=spec.enterprise_id,
         enterprise_dir=f"data/samples/{spec.enterprise_id}",
         review_year=year,
+        review_date=REVIEW_DATE.isoformat(),
         grid_factor_series="ets_national",
         grid_factor_year=2022,
         method="gbt32151",
@@ -286,7 +290,7 @@ def _management(spec: SampleSpec, lines, multi: bool, year: int):
         instruments += [
             inst(f"{lid}-BS-COAL", "煤粉计量秤", "DEM-2", "0.5", "0-30 t/h", "烟煤", "主要次级用能单位", "动态衡器", "检定", 12, date(year, 4, 2), f"JD{year}-{lid}01", f"JD{year-1}-{lid}01", "1min", "累计值"),
             inst(f"{lid}-BS-RM", "生料计量秤", "DEM-3", "0.5", "0-450 t/h", "生料", "主要次级用能单位", "动态衡器", "检定", 12, date(year, 4, 2), f"JD{year}-{lid}02", f"JD{year-1}-{lid}02", "1min", "累计值"),
-            inst(f"{lid}-BS-CLK", "熟料皮带秤", "ICS-20", "0.5", "0-300 t/h", "熟料", "主要次级用能单位", "动态衡器", "检定", 12, date(year, 4, 3), f"JD{year}-{lid}03", f"JD{year-1}-{lid}03", "1min", "累计值"),
+            inst(f"{lid}-BS-CLK", "熟料皮带秤", "ICS-20", "0.5", "0-300 t/h", "熟料", "主要次级用能单位", "动态衡器", "检定", 12, date(year, 4, 3), f"JD{year}-{lid}03", f"JD{year-1}-{lid}03", "1h", "累计值"),
             inst(f"{lid}-EM-MAIN", "生产线总电能表", "DTZ341", "0.5S", "3×57.7/100V 3×1.5(6)A", "电力", "主要次级用能单位", "电能表", "检定", 72, date(year - 1, 9, 1), f"JD{year-1}-{lid}04", f"JD{year-7}-{lid}04", "15min", "累计值"),
         ]
         if multi:
@@ -305,13 +309,22 @@ def _management(spec: SampleSpec, lines, multi: bool, year: int):
                    unit_or_equipment=it["location"], capacity_or_consumption=None, capacity_unit=None,
                    instrument_id=it["instrument_id"])
               for i, it in enumerate((x for x in instruments if x["level"] != "其他"), start=1)]
+    for it in instruments:
+        if it["instrument_type"] == "静态衡器":
+            it["verification_scale_interval"] = 0.02  # e = 20 kg
+    # Calibration points: belt scale within ±0.5 % (small seeded scatter); weighbridge within
+    # its in-service MPE per load band (OIML R76: 0.5e/1e/1.5e at verification, twice in service).
+    noise = np.random.default_rng(spec.seed + 7)
     calibrations = []
-    for iid, ref_values, unit in (("L1-BS-CLK", (50.0, 100.0, 150.0, 200.0, 250.0), "t/h"),
-                                  ("SITE-WB-COAL", (10.0, 30.0, 50.0, 80.0), "t")):
-        for ref in ref_values:
-            calibrations.append(dict(instrument_id=iid, certificate_no=next(x["certificate_no"] for x in instruments if x["instrument_id"] == iid),
-                                     calibration_date=next(x["last_calibration_date"] for x in instruments if x["instrument_id"] == iid),
-                                     reference_value=ref, indicated_value=round(ref * 1.001, 3), unit=unit))
+    by_id = {x["instrument_id"]: x for x in instruments}
+    for ref in (50.0, 100.0, 150.0, 200.0, 250.0):
+        calibrations.append(dict(instrument_id="L1-BS-CLK", certificate_no=by_id["L1-BS-CLK"]["certificate_no"],
+                                 calibration_date=by_id["L1-BS-CLK"]["last_calibration_date"], reference_value=ref,
+                                 indicated_value=round(ref * (1 + noise.normal(0.0008, 0.0006)), 3), unit="t/h"))
+    for ref, err in ((10.0, 0.0), (30.0, 0.0), (50.0, 0.02), (80.0, 0.0)):
+        calibrations.append(dict(instrument_id="SITE-WB-COAL", certificate_no=by_id["SITE-WB-COAL"]["certificate_no"],
+                                 calibration_date=by_id["SITE-WB-COAL"]["last_calibration_date"], reference_value=ref,
+                                 indicated_value=ref + err, unit="t"))
     return staff, documents, instruments, points, calibrations
 
 
@@ -349,11 +362,118 @@ def _plant_defects(rows: dict[str, list[dict[str, Any]]], rng: np.random.Generat
                               estimated_by="张伟", approved_by=None))
 
 
+#: What each sample must conclude, and the items (with the check) where its planted review
+#: defects must be found. sample-a: none.
+REVIEW_DEFECTS = {
+    "sample-a": {},
+    "sample-b": {5: "required_posts", 7: "document_topics", 11: "staffing", 13: "data_posts",
+                 14: "training_certificates", 16: "record", 19: ("accuracy_class", "calibration_results"),
+                 26: "ledger_fields",
+                 27: "two_certificates", 32: "validity", 37: "retention", 38: "collection_stability",
+                 42: "traceability", 43: "estimations"},
+    "sample-c": {17: "classified_metering", 27: "two_certificates"},
+}
+EXPECTED_CONCLUSION = {"sample-a": "符合规范要求", "sample-b": "不符合规范要求", "sample-c": "基本符合规范要求，需要整改"}
+REVIEW_DATE = date(YEAR + 1, 3, 15)
+
+
+def _plant_review_defects(rows: dict[str, list[dict[str, Any]]], enterprise: dict[str, Any], kind: str, year: int) -> None:
+    """Review-level defects (REVIEW_DEFECTS); the readings faults are planted in _readings."""
+    def inst(iid: str) -> dict[str, Any]:
+        return next(x for x in rows["计量器具"] if x["instrument_id"] == iid)
+
+    if kind == "defective":
+        rows["管理文件"][:] = [d for d in rows["管理文件"] if d["document_no"] != "QG/JL-05"]  # item 7
+        rows["岗位人员"][:] = [p for p in rows["岗位人员"] if p["post"] != "统计分析"]  # items 5, 11, 13
+        next(p for p in rows["岗位人员"] if p["post"] == "器具管理")["certificate_valid_until"] = date(year, 12, 31)  # 14
+        inst("L1-BS-COAL")["accuracy_class"] = "1.0"  # item 19: belt scale for fuel must be 0.5
+        inst("LAB-TOC")["model"] = None  # item 26
+        inst("SITE-FM-DSL")["previous_certificate_no"] = None  # item 27
+        inst("LAB-CAL")["last_calibration_date"] = date(year - 1, 3, 1)  # item 32: overdue from 1 March
+        for c in rows["校准结果"]:  # item 19: the clinker belt scale reads 0.8 % high, beyond its 0.5 % MPE
+            if c["instrument_id"] == "L1-BS-CLK":
+                c["indicated_value"] = round(c["reference_value"] * 1.008 + (c["indicated_value"] - c["reference_value"] * 1.0008), 3)
+        aug = next(r for r in rows["月度数据"] if r["month"] == f"{year}-08" and r["parameter"] == "购入电量")
+        aug["value"] = round(aug["value"] * 1.08, -2)  # item 42: 8 % more than the meter's readings
+    elif kind == "multi":
+        inst("L2-FM-GAS")["previous_certificate_no"] = None  # item 27 (item 17: biomass has no metering point)
+
+
+def _person_entries(kind: str) -> dict[int, dict[str, Any]]:
+    """The analyst's verdicts on the items only a person can judge."""
+    from .review.items import review_items
+
+    entries = {}
+    for item, meta in review_items().iterrows():
+        if meta["decided_by"] != "record":
+            continue
+        if item == 30:
+            entries[item] = dict(person_verdict="不适用", record_note="企业无内部计量标准")
+        else:
+            entries[item] = dict(person_verdict="符合", record_note="查阅文件、现场查看，符合要求")
+    if kind == "defective":
+        entries[16] = dict(person_verdict="不符合", record_note="抽查3名计量人员的技术档案",
+                           person_facts="计量人员技术档案中无培训和考核记录", person_rectification="补建人员技术档案")
+    return entries
+
+
+def _readings(rows: dict[str, list[dict[str, Any]]], kind: str, year: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Cumulative registers of the electricity meters (15 min) and the clinker belt scales (1 h),
+    consistent with the monthly data; sample-b gets an outage, a rollback, a stuck belt scale,
+    a spike and a monthly total that disagrees with its meter."""
+    monthly = rows["月度数据"]
+    series = []
+    for meter, step, unit, param in (("SITE-EM-MAIN", "15min", "kWh", "购入电量"), ("L1-EM-MAIN", "15min", "kWh", "购入电量"),
+                                     ("L2-EM-MAIN", "15min", "kWh", "购入电量"), ("L1-BS-CLK", "1h", "t", "熟料产量")):
+        data = [r for r in monthly if r.get("instrument_id") == meter and r["parameter"] == param]
+        if not data:
+            continue
+        stamps, values = [], []
+        register = float(rng.uniform(1e6, 5e6))
+        for r in sorted(data, key=lambda r: r["month"]):
+            total = float(r["value"]) * (1000.0 if r["unit"] == "MWh" else 1.0)
+            start = pd.Timestamp(f"{r['month']}-01")
+            slots = pd.date_range(start, start + pd.offsets.MonthBegin(1), freq=step, inclusive="left")
+            hours = slots.hour.to_numpy() + slots.minute.to_numpy() / 60
+            weight = (1 + 0.15 * np.sin(2 * np.pi * (hours - 6) / 24)) * rng.uniform(0.9, 1.1, len(slots))
+            quantity = total * weight / weight.sum()
+            stamps.append(slots)
+            values.append(register + np.concatenate([[0.0], np.cumsum(quantity)[:-1]]))
+            register += total
+        frame = pd.DataFrame({"管理编号": meter, "时间": np.concatenate([s.to_numpy() for s in stamps]),
+                              "数值": np.round(np.concatenate(values), 1), "单位": unit})
+        series.append(frame)
+    readings = pd.concat(series, ignore_index=True)
+    if kind == "defective":
+        em = readings["管理编号"] == "SITE-EM-MAIN"
+        t = readings["时间"]
+        outage = em & (t >= pd.Timestamp(f"{year}-03-10")) & (t < pd.Timestamp(f"{year}-03-16"))  # 6 days: items 37, 38
+        rollback = readings.index[em & (t == pd.Timestamp(f"{year}-06-12 10:00"))]  # item 42
+        readings.loc[rollback, "数值"] -= 5000.0
+        spike = readings.index[em & (t == pd.Timestamp(f"{year}-07-20 14:00"))]  # evidence only
+        readings.loc[readings.index[em & (t > pd.Timestamp(f"{year}-07-20 14:00"))], "数值"] += 30000.0
+        readings.loc[spike, "数值"] += 30000.0
+        clk = readings["管理编号"] == "L1-BS-CLK"
+        stuck = clk & (t >= pd.Timestamp(f"{year}-09-05")) & (t < pd.Timestamp(f"{year}-09-10"))  # item 37
+        readings.loc[stuck, "数值"] = readings.loc[readings.index[stuck][0], "数值"]
+        readings = readings[~outage].reset_index(drop=True)
+    readings["时间"] = pd.to_datetime(readings["时间"]).dt.strftime("%Y-%m-%d %H:%M")
+    return readings
+
+
 def write_sample(spec: SampleSpec, samples_dir: str | Path, params_dir: str | Path | None = None, year: int = YEAR) -> Path:
-    """Write one sample's ``submission.xlsx`` (and its parameters YAML); return its folder."""
+    """Write one sample's ``submission.xlsx``, ``readings/``, ``record.xlsx`` (and its
+    parameters YAML); return its folder."""
     enterprise, rows, params = build_sample(spec, year)
     folder = Path(samples_dir) / spec.enterprise_id
     write_workbook(folder / "submission.xlsx", rows, enterprise=enterprise)
+    # Meters record what really happened: readings come from the data before sample-b's
+    # submission defects were planted (same seed, so the same numbers).
+    truth = rows if spec.kind != "defective" else build_sample(dataclasses.replace(spec, kind="clean"), year)[1]
+    readings = _readings(truth, spec.kind, year, np.random.default_rng(spec.seed + 1))
+    (folder / "readings").mkdir(parents=True, exist_ok=True)
+    readings.to_csv(folder / "readings" / "meters.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
+    _write_record(folder, spec.kind, year)
     if params_dir is not None:
         params["enterprise_dir"] = str(Path(samples_dir) / spec.enterprise_id)
         path = Path(params_dir) / f"{spec.enterprise_id}.yaml"
@@ -372,3 +492,17 @@ def generate_samples(samples_dir: str | Path, params_dir: str | Path | None = No
         specs.append(SampleSpec(f"synthetic-{i + 1:03d}", kind, f"合成水泥企业{i + 1:03d}（样例）", "武汉市", 1000 + i,
                                 f"91420100MA4G{i + 1:05d}"))
     return [write_sample(spec, samples_dir, params_dir, year) for spec in specs]
+
+
+def _write_record(folder: Path, kind: str, year: int) -> Path:
+    """The analyst's record of a sample: automatic verdicts from the checks, person verdicts
+    on the record items (see :func:`_person_entries`)."""
+    from .loader import load_submission
+    from .review.record import write_record
+    from .review.sections import SECTIONS, run_section
+
+    sub = load_submission(folder, year)
+    review_date = pd.Timestamp(REVIEW_DATE)
+    auto = pd.concat([run_section(s, sub, review_date).items for s in SECTIONS], ignore_index=True)
+    info = dict(review_date=REVIEW_DATE, team_leader="赵明（审查组长）", team_members="钱丽、孙强", enterprise_contact="王建国")
+    return write_record(folder / "record.xlsx", auto, enterprise=sub.enterprise, person=_person_entries(kind), info=info)
