@@ -52,7 +52,7 @@ ERR, WARN = "错误", "警告"
 MONTHS = [f"{YEAR}-{m:02d}" for m in range(1, 13)]
 CLEAN_CODE = "91420500MA4F000016"  # sample-a's credit code
 # Rows loaded from the clean sample, per table.
-CLEAN_COUNTS = dict(lines=1, staff=4, documents=5, instruments=11, points=8, calibrations=9, monthly=168, fuels=2,
+CLEAN_COUNTS = dict(lines=1, staff=4, documents=5, instruments=11, points=8, calibrations=9, monthly=204, fuels=2,
                     alt_materials=0, reported=7, estimations=0)
 FIELDS = ["severity", "file", "sheet", "row", "column", "value", "expected", "message", "code"]
 
@@ -275,12 +275,12 @@ CASES = [
         P("not_a_number", "“约100”不是数字", sheet="月度数据", row=70, column="数值", value="约100",
           expected="数字（不含文字、单位或符号）"),
         gap("L1", "烟煤", "消耗量", ["2025-07"]),
-    ], edit=mset("2025-07", "烟煤", "消耗量", value="约100"), counts=dict(monthly=167)),
+    ], edit=mset("2025-07", "烟煤", "消耗量", value="约100"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("number-after-blank-row", [  # a blank row at Excel row 7 pushes 2025-07 烟煤消耗量 to row 71
         P("not_a_number", "“约100”不是数字", sheet="月度数据", row=71, column="数值", value="约100"),
         gap("L1", "烟煤", "消耗量", ["2025-07"]),
     ], edit=lambda e, r: (_m(r, "2025-07", "烟煤", "消耗量").update(value="约100"), r["月度数据"].insert(5, {})),
-        counts=dict(monthly=167), checks=[(monthly_at(81, "parameter_zh"), "消耗量")]),
+        counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1), checks=[(monthly_at(81, "parameter_zh"), "消耗量")]),
     case("number-fullwidth", [
         P("fullwidth_digits", "数字以文本“１２３．５”填写，全角字符已按半角读取，读作123.5", sheet="月度数据", row=80,
           column="数值", value="１２３．５", severity=WARN, expected="数字格式单元格"),
@@ -296,12 +296,12 @@ CASES = [
     case("number-decimal-comma-not-guessed", [
         P("not_a_number", "“23,5”不是数字", sheet="月度数据", row=11, column="数值", value="23,5"),
         gap("L1", "烟煤", "低位发热量", ["2025-01"]),
-    ], edit=mset("2025-01", "烟煤", "低位发热量", value="23,5"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "烟煤", "低位发热量", value="23,5"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("number-excel-error-cell", [
         P("excel_error", "单元格为公式错误“#DIV/0!”", sheet="月度数据", row=2, column="数值", value="#DIV/0!",
           expected="有效的数值或文本"),
         gap("L1", "熟料", "熟料产量", ["2025-01"]),
-    ], edit=mset("2025-01", "熟料", "熟料产量", value="#DIV/0!"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "熟料", "熟料产量", value="#DIV/0!"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
 
     # 4. Dates and months
     case("date-as-text", [
@@ -327,38 +327,38 @@ CASES = [
         P("not_a_month", "“2025-03-15”是日期而非月份", sheet="月度数据", row=22, column="月份", value="2025-03-15",
           expected="月份，格式YYYY-MM，如2025-01"),
         gap("L1", "熟料", "熟料产量", ["2025-03"]),
-    ], edit=mset("2025-03", "熟料", "熟料产量", month=datetime(2025, 3, 15)), counts=dict(monthly=167)),
+    ], edit=mset("2025-03", "熟料", "熟料产量", month=datetime(2025, 3, 15)), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("month-invalid", [
         P("not_a_month", "“2025-13”不是可识别的月份", sheet="月度数据", row=22, column="月份", value="2025-13"),
         gap("L1", "熟料", "熟料产量", ["2025-03"]),
-    ], edit=mset("2025-03", "熟料", "熟料产量", month="2025-13"), counts=dict(monthly=167)),
+    ], edit=mset("2025-03", "熟料", "熟料产量", month="2025-13"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("month-out-of-year", [
         P("month_out_of_year", "月份2024-12不在审查年度2025内", sheet="月度数据", row=112, column="月份", value="2024-12",
           expected="2025-01～2025-12"),
         gap("L1", "熟料", "熟料产量", ["2025-12"]),
-    ], edit=mset("2025-12", "熟料", "熟料产量", month="2024-12"), counts=dict(monthly=167)),
+    ], edit=mset("2025-12", "熟料", "熟料产量", month="2024-12"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
 
     # 5. Units
     case("unit-unknown-chinese", [
         P("unknown_unit", "未知单位“吨标煤”。可用值：t、万t、kg。", sheet="月度数据", row=2, column="单位", value="吨标煤",
           expected="t、万t、kg"),
         gap("L1", "熟料", "熟料产量", ["2025-01"]),
-    ], edit=mset("2025-01", "熟料", "熟料产量", unit="吨标煤"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "熟料", "熟料产量", unit="吨标煤"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("unit-unknown-garbage", [
         P("unknown_unit", "未知单位“xyz”。可用值：GJ/t、MJ/kg、kJ/kg、kcal/kg。", sheet="月度数据", row=11, column="单位",
           value="xyz", expected="GJ/t、MJ/kg、kJ/kg、kcal/kg"),
         gap("L1", "烟煤", "低位发热量", ["2025-01"]),
-    ], edit=mset("2025-01", "烟煤", "低位发热量", unit="xyz"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "烟煤", "低位发热量", unit="xyz"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("unit-not-accepted", [
         P("unit_not_accepted", "该参数不接受单位“GJ”。可用值：t、万t、kg。", sheet="月度数据", row=2, column="单位", value="GJ",
           expected="t、万t、kg"),
         gap("L1", "熟料", "熟料产量", ["2025-01"]),
-    ], edit=mset("2025-01", "熟料", "熟料产量", unit="GJ"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "熟料", "熟料产量", unit="GJ"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("unit-not-accepted-kwh", [
         P("unit_not_accepted", "该参数不接受单位“kWh”。可用值：t、万t、kg。", sheet="月度数据", row=2, column="单位",
           value="kWh", expected="t、万t、kg"),
         gap("L1", "熟料", "熟料产量", ["2025-01"]),
-    ], edit=mset("2025-01", "熟料", "熟料产量", unit="kWh"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "熟料", "熟料产量", unit="kWh"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("unit-converted-wan-t", [], edit=mset("2025-01", "熟料", "熟料产量", value=14.2723, unit="万t"),
          checks=[(monthly_at(2), pytest.approx(142723.0)), (monthly_at(2, "unit"), "t")]),
     case("unit-fullwidth-accepted", [], edit=mset("2025-01", "熟料", "熟料产量", unit="ｔ"),
@@ -384,10 +384,10 @@ CASES = [
         P("percent_fraction_mixup", "单位为“%”，数值0.65即0.0065，超出合理范围[30%, 75%]；该数值像是小数形式，若是，请将单位改为“1”"
           "或将数值改为65", sheet="月度数据", row=43, column="数值", value="0.65", expected="30～75（单位%）或0.3～0.75（单位1）"),
         gap("L1", "熟料", "CaO含量", ["2025-05"]),
-    ], edit=mset("2025-05", "熟料", "CaO含量", value=0.65), counts=dict(monthly=167)),
+    ], edit=mset("2025-05", "熟料", "CaO含量", value=0.65), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("fraction-declared-percent-given", [
         P("percent_fraction_mixup", "单位为“1”（小数），数值98超出合理范围[50%, 100%]；该数值像是百分数，若是，请将单位改为“%”",
-          sheet="月度数据", row=170, column="数值", value="98", expected=FRACTION_EXPECTED_OF),
+          sheet="月度数据", row=206, column="数值", value="98", expected=FRACTION_EXPECTED_OF),
     ], edit=lambda e, r: r["月度数据"].append(dict(_m(r, "2025-01", "烟煤", "低位发热量"), parameter="碳氧化率", value=98,
                                                    unit="1")),
         checks=[(lambda sub: (sub.monthly["parameter_zh"] == "碳氧化率").sum(), 0)]),
@@ -405,14 +405,14 @@ CASES = [
 
     # 7. Months missing and duplicated
     case("month-missing", [gap("L1", "烟煤", "低位发热量", ["2025-06"])],
-         edit=mdrop(("2025-06", "烟煤", "低位发热量")), counts=dict(monthly=167)),
+         edit=mdrop(("2025-06", "烟煤", "低位发热量")), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("months-missing-two", [
         P("missing_month", "L1 熟料“熟料产量”缺少2个月的数据：2025-03、2025-04", sheet="月度数据", column="月份",
           expected="2025年每月一行"),
-    ], edit=mdrop(("2025-03", "熟料", "熟料产量"), ("2025-04", "熟料", "熟料产量")), counts=dict(monthly=166)),
+    ], edit=mdrop(("2025-03", "熟料", "熟料产量"), ("2025-04", "熟料", "熟料产量")), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 2)),
     case("month-missing-calorific-value-without-consumption", [],  # nothing burnt: no calorific value needed
          edit=lambda e, r: (_m(r, "2025-06", "烟煤", "消耗量").update(value=0), mdrop(("2025-06", "烟煤", "低位发热量"))(e, r)),
-         counts=dict(monthly=167)),
+         counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("month-duplicated-adjacent", [
         P("duplicate_month", "2025-06 L1 熟料“MgO含量”重复填报（第54、55行）；仅使用第54行", sheet="月度数据", row=55,
           column="月份", value="2025-06", expected="每月每参数一行"),
@@ -421,7 +421,7 @@ CASES = [
         checks=[(monthly_at(54), pytest.approx(0.025)),  # the first (2.5 %) is kept, the repeat (2.71 %) dropped
                 (lambda sub: 55 in set(sub.monthly["excel_row"]), False)]),
     case("month-duplicated-far", [
-        P("duplicate_month", "2025-01 L1 熟料“熟料产量”重复填报（第2、170行）；仅使用第2行", sheet="月度数据", row=170,
+        P("duplicate_month", "2025-01 L1 熟料“熟料产量”重复填报（第2、206行）；仅使用第2行", sheet="月度数据", row=206,
           column="月份", value="2025-01"),
     ], edit=lambda e, r: r["月度数据"].append(dict(_m(r, "2025-01", "熟料", "熟料产量"))),
         checks=[(monthly_at(2), 142723.0)]),
@@ -430,7 +430,7 @@ CASES = [
     case("negative-monthly", [
         P("negative", "数值-5为负数", sheet="月度数据", row=12, column="数值", value="-5", expected="非负数"),
         gap("L1", "熟料", "熟料产量", ["2025-02"]),
-    ], edit=mset("2025-02", "熟料", "熟料产量", value=-5), counts=dict(monthly=167)),
+    ], edit=mset("2025-02", "熟料", "熟料产量", value=-5), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("negative-enterprise-item", [
         P("negative", "数值-100为负数", sheet="企业信息", row=8, column="内容", value="-100", expected="非负数"),
     ], edit=eset(monthly_electricity_kwh=-100), checks=[(enterprise_item("monthly_electricity_kwh"), None)]),
@@ -470,24 +470,24 @@ CASES = [
         P("unknown_reference", "引用了不存在的生产线“L9”（“生产线”表中没有该生产线编号）。是否应为“L1”？", sheet="月度数据",
           row=32, column="生产线编号", value="L9", expected="“生产线”表中已有的生产线编号"),
         gap("L1", "熟料", "熟料产量", ["2025-04"]),
-    ], edit=mset("2025-04", "熟料", "熟料产量", line_id="L9"), counts=dict(monthly=167)),
+    ], edit=mset("2025-04", "熟料", "熟料产量", line_id="L9"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("unknown-object", [
         P("unknown_object", "对象“烟媒”未在“燃料”或“替代原料”表中登记，也不是熟料、电力、热力、水泥。是否应为“烟煤”？",
           sheet="月度数据", row=20, column="对象", value="烟媒", expected="熟料、电力、热力、水泥，或已登记的燃料、替代原料名称"),
         gap("L1", "烟煤", "消耗量", ["2025-02"]),
-    ], edit=mset("2025-02", "烟煤", "消耗量", object="烟媒"), counts=dict(monthly=167)),
+    ], edit=mset("2025-02", "烟煤", "消耗量", object="烟媒"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("parameter-typo", [
         P("unknown_parameter", "参数“熟料产能”不适用于对象“熟料”（熟料）。是否应为“熟料产量”？", sheet="月度数据", row=2,
           column="参数", value="熟料产能",
           expected="熟料产量、CaO含量、MgO含量、非碳酸盐CaO含量、非碳酸盐MgO含量、窑头粉尘量、旁路放风粉尘量、生料消耗量、生料TOC含量"),
         gap("L1", "熟料", "熟料产量", ["2025-01"]),
-    ], edit=mset("2025-01", "熟料", "熟料产量", parameter="熟料产能"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "熟料", "熟料产量", parameter="熟料产能"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
     case("parameter-of-another-object", [
         P("unknown_parameter", "参数“低位发热量”不适用于对象“熟料”（熟料）。可用值：熟料产量、CaO含量、MgO含量、非碳酸盐CaO含量、"
           "非碳酸盐MgO含量、窑头粉尘量、旁路放风粉尘量、生料消耗量、生料TOC含量。", sheet="月度数据", row=2, column="参数",
           value="低位发热量"),
         gap("L1", "熟料", "熟料产量", ["2025-01"]),
-    ], edit=mset("2025-01", "熟料", "熟料产量", parameter="低位发热量"), counts=dict(monthly=167)),
+    ], edit=mset("2025-01", "熟料", "熟料产量", parameter="低位发热量"), counts=dict(monthly=CLEAN_COUNTS["monthly"] - 1)),
 
     # 12. Enumerations
     case("enum-with-suggestion", [

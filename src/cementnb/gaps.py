@@ -15,6 +15,7 @@ from . import metadata as md
 
 __all__ = ["review_months", "find_monthly_gaps"]
 
+STOCK_PARAMETERS = ("purchases_t", "opening_stock_t", "closing_stock_t")
 GAP_COLUMNS = ["line_id", "object", "object_kind", "parameter", "parameter_zh", "month", "gap_rule"]
 
 
@@ -74,7 +75,9 @@ def find_monthly_gaps(
             if spec["required"]:
                 want(line, "熟料", "熟料", spec)
     # Fuels and alternative raw materials: required parameters wherever the pair appears.
-    pairs = monthly[monthly["object_kind"].isin(["燃料", "替代原料"])][["line_id", "object", "object_kind"]].drop_duplicates()
+    # (purchases and stocks are booked at site level: they do not make a line burn the fuel)
+    used = monthly[monthly["object_kind"].isin(["燃料", "替代原料"]) & ~monthly["parameter"].isin(STOCK_PARAMETERS)]
+    pairs = used[["line_id", "object", "object_kind"]].drop_duplicates()
     for pair in pairs.itertuples(index=False):
         for _, spec in _spec_rows(pair.object_kind, form_of.get(pair.object, "")).iterrows():
             if spec["required"]:

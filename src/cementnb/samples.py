@@ -220,6 +220,17 @@ def build_sample(spec: SampleSpec, year: int = YEAR) -> tuple[dict[str, Any], di
                         _row(month, site, "热力", "购入蒸汽焓值", 2780.0, "kJ/kg", source="计算")]
             emissions_true["净购入热力"] += steam * (2780.0 - 83.74) / 1000 * 0.11
     enterprise["monthly_electricity_kwh"] = round(total_power_kwh / 12, -3)
+    # Coal purchases (weighbridge) and stocks (month-end stocktake) at site level: they balance
+    # with the belt scales' consumption within the weighing uncertainty.
+    stock = round(float(rng.uniform(8000, 12000)), 1)
+    for month in months:
+        burnt = sum(r["value"] for r in monthly if r["month"] == month and r["object"] == "烟煤" and r["parameter"] == "消耗量")
+        closing = round(max(2000.0, stock + float(rng.normal(0, 1500))), 1)
+        bought = round((burnt + closing - stock) * float(rng.normal(1.0, 0.003)), 1)
+        monthly += [_row(month, site, "烟煤", "购入量", bought, "t", instrument="SITE-WB-COAL"),
+                    _row(month, site, "烟煤", "期初库存", stock, "t", source="计算", remark="月度盘点"),
+                    _row(month, site, "烟煤", "期末库存", closing, "t", source="计算", remark="月度盘点")]
+        stock = closing
 
     # The enterprise's own report: close to the truth, a few percent off on some items.
     bias = {"化石燃料燃烧": 0.985, "替代燃料": 0.9, "碳酸盐分解": 0.99, "生料非燃料碳": 1.0, "净购入电力": 1.0, "净购入热力": 1.0}
@@ -444,6 +455,15 @@ def _readings(rows: dict[str, list[dict[str, Any]]], kind: str, year: int, rng: 
                               "数值": np.round(np.concatenate(values), 1), "单位": unit})
         series.append(frame)
     readings = pd.concat(series, ignore_index=True)
+    if kind != "multi":
+        # The line's own meter (a sub-meter of the site meter) carries ~90 % of the site load.
+        site = readings[readings["管理编号"] == "SITE-EM-MAIN"]
+        q = site["数值"].diff().fillna(0.0).to_numpy() * rng.uniform(0.88, 0.92, len(site))
+        if kind == "defective":  # item 42: in October the sub-meter reads 5 % more than the site meter
+            q = np.where(pd.to_datetime(site["时间"]).dt.strftime("%m").to_numpy() == "10", q / 0.9 * 1.05, q)
+        line = pd.DataFrame({"管理编号": "L1-EM-MAIN", "时间": site["时间"].to_numpy(), "数值": np.round(2.0e6 + np.cumsum(q), 1),
+                             "单位": "kWh"})
+        readings = pd.concat([readings, line], ignore_index=True)
     if kind == "defective":
         em = readings["管理编号"] == "SITE-EM-MAIN"
         t = readings["时间"]

@@ -117,6 +117,106 @@ def check_readings(sub, readings: pd.DataFrame):
     return findings_frame(rows), q
 
 
+def fuel_balance(monthly: pd.DataFrame) -> pd.DataFrame:
+    r"""Monthly balance of each fuel with purchases: purchases − consumption − stock change [t].
+
+    .. math:: \delta = (P - C - (S_{close} - S_{open})) / P
+
+    P purchases (进厂计量, e.g. weighbridge), C consumption summed over lines and site (入炉计量,
+    e.g. belt scales), S stocks. Months without all four values are listed with δ = NaN.
+    """
+    fuels = monthly[monthly["object_kind"] == "燃料"]
+    buy = fuels[fuels["parameter"] == "purchases_t"]
+    rows = []
+    for (fuel, month), g in buy.groupby(["object", "month"]):
+        f = fuels[(fuels["object"] == fuel) & (fuels["month"] == month)]
+        get = lambda p: f.loc[f["parameter"] == p, "value"]  # noqa: E731
+        cons, opening, closing = get("consumption_t"), get("opening_stock_t"), get("closing_stock_t")
+        purchases = float(g["value"].sum())
+        complete = len(cons) and len(opening) and len(closing)
+        imbalance = purchases - float(cons.sum()) - (float(closing.sum()) - float(opening.sum())) if complete else float("nan")
+        rows.append(dict(fuel=fuel, month=month, purchases_t=purchases, consumption_t=float(cons.sum()) if len(cons) else float("nan"),
+                         stock_change_t=float(closing.sum()) - float(opening.sum()) if complete else float("nan"),
+                         imbalance_t=imbalance, imbalance_fraction=imbalance / purchases if purchases else float("nan"),
+                         purchase_meters="、".join(sorted(set(g["instrument_id"].dropna()))),
+                         consumption_meters="、".join(sorted(set(f.loc[f["parameter"] == "consumption_t", "instrument_id"].dropna())))))
+    return pd.DataFrame(rows, columns=["fuel", "month", "purchases_t", "consumption_t", "stock_change_t", "imbalance_t",
+                                       "imbalance_fraction", "purchase_meters", "consumption_meters"])
+
+
+def check_fuel_balance(balance: pd.DataFrame) -> pd.DataFrame:
+    """Item 42: purchases (weighbridge) and consumption (belt scales) of a fuel agree, stock change
+    accounted for, within ``fuel_balance_max_fraction`` [open]."""
+    if balance.empty:
+        return findings_frame([])
+    limit = float(rule("fuel_balance_max_fraction"))
+    judged = balance.dropna(subset=["imbalance_fraction"])
+    bad = judged[judged["imbalance_fraction"].abs() > limit]
+    evidence = (f"燃料进出平衡（购入−消耗−库存变化）{len(judged)}个月次，允许±{limit:.0%}"
+                + (f"；{len(balance) - len(judged)}个月次数据不全未核" if len(judged) < len(balance) else ""))
+    if len(bad):
+        facts = "；".join(f"{r.fuel}{r.month}：购入{r.purchases_t:,.1f} t（{r.purchase_meters}），消耗{r.consumption_t:,.1f} t"
+                         f"（{r.consumption_meters}），库存变化{r.stock_change_t:+,.1f} t，不平衡{r.imbalance_fraction:+.1%}"
+                         for r in bad.itertuples())
+        return findings_frame([finding(42, "fuel_balance", NONCONFORMING, evidence, facts=facts,
+                                       basis=rule_source("fuel_balance_max_fraction"))])
+    return findings_frame([finding(42, "fuel_balance", CONFORMING, evidence + "，均在允许范围内")])
+
+
+def main_vs_submeters(readings: pd.DataFrame, instruments: pd.DataFrame) -> pd.DataFrame:
+    """Monthly reading totals of each site-level meter (进出用能单位) against the sum of the
+    lower-level meters of the same object that export readings. Cumulative registers are
+    differenced per meter."""
+    if readings.empty:
+        return pd.DataFrame(columns=["metered_object", "month", "main_meters", "sub_meters", "main_total", "sub_total",
+                                     "excess_fraction"])
+    inst = instruments.set_index("instrument_id")
+    r = readings[readings["meter_id"].isin(inst.index)].sort_values(["meter_id", "timestamp"])
+    q = r.assign(q=r.groupby("meter_id")["value"].diff(), month=r["timestamp"].dt.strftime("%Y-%m"))
+    q["level"] = q["meter_id"].map(inst["level"])
+    q["object"] = q["meter_id"].map(inst["metered_object"])
+    rows = []
+    for (obj, month), g in q.groupby(["object", "month"]):
+        main, sub = g[g["level"] == "进出用能单位"], g[g["level"].isin(["主要次级用能单位", "主要用能设备"])]
+        if main.empty or sub.empty:
+            continue
+        mt, st = float(main["q"].sum()), float(sub["q"].sum())
+        rows.append(dict(metered_object=obj, month=month, main_meters="、".join(sorted(main["meter_id"].unique())),
+                         sub_meters="、".join(sorted(sub["meter_id"].unique())), main_total=mt, sub_total=st,
+                         excess_fraction=(st - mt) / mt if mt else float("nan")))
+    return pd.DataFrame(rows, columns=["metered_object", "month", "main_meters", "sub_meters", "main_total", "sub_total",
+                                       "excess_fraction"])
+
+
+def check_main_vs_submeters(table: pd.DataFrame) -> pd.DataFrame:
+    """Item 42: lower-level meters never add up to more than their site-level meter (+ tolerance)."""
+    if table.empty:
+        return findings_frame([])
+    limit = float(rule("submeter_excess_max_fraction"))
+    bad = table[table["excess_fraction"] > limit]
+    evidence = f"上下级计量器具读数比对{len(table)}个月次（下级合计不应超过上级{limit:.0%}以上）"
+    if len(bad):
+        facts = "；".join(f"{r.metered_object}{r.month}：下级（{r.sub_meters}）合计{r.sub_total:,.0f}超过上级（{r.main_meters}）"
+                         f"{r.main_total:,.0f}达{r.excess_fraction:.1%}" for r in bad.itertuples())
+        return findings_frame([finding(42, "main_vs_submeters", NONCONFORMING, evidence, facts=facts,
+                                       basis=rule_source("submeter_excess_max_fraction"))])
+    return findings_frame([finding(42, "main_vs_submeters", CONFORMING, evidence + "，均一致")])
+
+
+def raw_meal_ratio(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Raw meal / clinker per line and month against the typical range (plausibility.csv, [open])."""
+    from .. import metadata as md
+
+    m = monthly[monthly["object"] == "熟料"].pivot_table(index=["line_id", "month"], columns="parameter", values="value",
+                                                         aggfunc="first")
+    if "raw_meal_t" not in m or "clinker_output_t" not in m:
+        return pd.DataFrame(columns=["line_id", "month", "ratio", "typical_min", "typical_max", "plausible"])
+    typical = md.read_table("plausibility.csv").set_index("indicator").loc["raw_meal_ratio"]
+    lo, hi = float(typical["min"]), float(typical["max"])
+    out = (m["raw_meal_t"] / m["clinker_output_t"]).rename("ratio").reset_index().dropna()
+    return out.assign(typical_min=lo, typical_max=hi, plausible=out["ratio"].between(lo, hi))
+
+
 def check_estimations(monthly: pd.DataFrame, estimations: pd.DataFrame) -> pd.DataFrame:
     """Item 43: estimated values have estimation records with estimator and approver."""
     estimated = monthly[monthly["data_source"] == "估算"]
@@ -141,13 +241,29 @@ def check_estimations(monthly: pd.DataFrame, estimations: pd.DataFrame) -> pd.Da
     return findings_frame([finding(43, "estimations", CONFORMING, evidence + "，记录齐全并经批准")])
 
 
+def check_raw_meal_ratio(ratios: pd.DataFrame) -> pd.DataFrame:
+    """Item 37 (evidence only): implausible raw meal / clinker ratios are listed to be checked."""
+    if ratios.empty:
+        return findings_frame([])
+    odd = ratios[~ratios["plausible"]]
+    lo, hi = ratios["typical_min"].iloc[0], ratios["typical_max"].iloc[0]
+    text = (f"生料/熟料比{len(ratios)}个月次，典型范围{lo:g}～{hi:g}（待核实）"
+            + ("，均在范围内" if odd.empty else "；超出范围、需核实：" + "、".join(f"{r.line_id} {r.month} {r.ratio:.3f}" for r in odd.itertuples())))
+    return findings_frame([finding(37, "raw_meal_ratio", CONFORMING, text)])
+
+
 def data_findings(sub, readings: pd.DataFrame):
     """Section 4.4: (findings, items, tables)."""
     readings_findings, quality = check_readings(sub, readings)
+    balance = fuel_balance(sub.monthly)
+    hierarchy = main_vs_submeters(readings, sub.instruments)
+    ratios = raw_meal_ratio(sub.monthly)
     findings = pd.concat([check_monthly_completeness(sub), check_retention(sub.enterprise, sub.review_year),
-                          readings_findings, check_estimations(sub.monthly, sub.estimations)], ignore_index=True)
-    tables = {}
+                          check_raw_meal_ratio(ratios), readings_findings, check_fuel_balance(balance),
+                          check_main_vs_submeters(hierarchy), check_estimations(sub.monthly, sub.estimations)],
+                         ignore_index=True)
+    tables = {"fuel_balance": balance, "main_vs_submeters": hierarchy, "raw_meal_ratio": ratios}
     if quality is not None:
-        tables = {"readings_flags": quality.flags, "readings_summary": quality.summary,
+        tables |= {"readings_flags": quality.flags, "readings_summary": quality.summary,
                   "readings_completeness": quality.completeness, "readings_thresholds": quality.thresholds}
     return findings, fold_items(findings, "data"), tables
