@@ -222,16 +222,29 @@ def setup_fonts() -> None:
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
 
 
-def emissions_chart(monthly: pd.DataFrame, title: str = "月度排放（按排放源）"):
-    """Stacked monthly bars by source [tCO2]; returns the matplotlib Figure."""
+def _subplots(*args, **kwargs):
+    """A matplotlib figure off screen (Agg), with the Chinese font set up."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     setup_fonts()
+    return plt.subplots(*args, dpi=100, **kwargs)
+
+
+def _done(fig):
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def emissions_chart(monthly: pd.DataFrame, title: str = "月度排放（按排放源）"):
+    """Stacked monthly bars by source [tCO2]; returns the matplotlib Figure."""
     matrix = monthly_matrix(monthly).drop(index="全年").drop(columns="合计")
-    fig, ax = plt.subplots(figsize=(9, 4.2), dpi=100)
+    fig, ax = _subplots(figsize=(9, 4.2))
     bottom = None
     for col in matrix.columns:
         values = matrix[col] / 1e4
@@ -241,21 +254,13 @@ def emissions_chart(monthly: pd.DataFrame, title: str = "月度排放（按排�
     ax.set_title(title)
     ax.tick_params(axis="x", rotation=45)
     ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _done(fig)
 
 
 def completeness_heatmap(completeness: pd.DataFrame, title: str = "计量器具逐月数据完整率"):
     """Heat map meter × month of the readings' completeness (red below the 90 % line)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    setup_fonts()
     matrix = completeness.pivot_table(index="meter_id", columns="month", values="completeness_fraction", aggfunc="first")
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(matrix) + 1.6), dpi=100)
+    fig, ax = _subplots(figsize=(9, 0.5 * len(matrix) + 1.6))
     image = ax.imshow(matrix.to_numpy(dtype=float), cmap="RdYlGn", vmin=0.5, vmax=1.0, aspect="auto")
     ax.set_xticks(range(matrix.shape[1]), [str(c)[-2:] + "月" for c in matrix.columns])
     ax.set_yticks(range(matrix.shape[0]), matrix.index)
@@ -264,21 +269,13 @@ def completeness_heatmap(completeness: pd.DataFrame, title: str = "计量器具�
             ax.text(c, r, f"{v:.0%}", ha="center", va="center", fontsize=7)
     fig.colorbar(image, ax=ax, fraction=0.03, label="完整率")
     ax.set_title(title)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _done(fig)
 
 
 def calibration_chart(points: pd.DataFrame, title: str = "校准误差与最大允许误差"):
     """Relative error of each calibration point [%] against ±MPE, one panel per instrument."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    setup_fonts()
     groups = list(points.groupby("instrument_id", sort=True))
-    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(4.2 * max(len(groups), 1), 3.2), dpi=100, squeeze=False)
+    fig, axes = _subplots(1, max(len(groups), 1), figsize=(4.2 * max(len(groups), 1), 3.2), squeeze=False)
     for ax, (meter, g) in zip(axes[0], groups):
         ax.plot(g["reference_value"], g["error_fraction"] * 100, "o", color="tab:blue", label="相对误差")
         if g["mpe_fraction"].notna().any():
@@ -290,6 +287,4 @@ def calibration_chart(points: pd.DataFrame, title: str = "校准误差与最大�
         ax.set_ylabel("相对误差 (%)")
         ax.legend(fontsize=7)
     fig.suptitle(title)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return _done(fig)
