@@ -21,12 +21,17 @@ fi
 # started from .venv find it.
 .venv/bin/python -m ipykernel install --sys-prefix --name cementnb --display-name "Python (cementnb)" >/dev/null
 
-# Chinese glyphs for charts and reports (Debian package). Optional: charts still render without.
-if ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+# System packages (Debian): Chinese glyphs for charts and reports, headless Chromium for the
+# PDF reports and the browser tests, poppler-utils (pdftotext, pdfinfo) for the PDF tests.
+need=()
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null) \
-      || echo "提示：未能安装 fonts-noto-cjk，图表中的中文可能无法显示。" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null) \
+      || echo "提示：未能安装 ${need[*]}：PDF 报告和浏览器测试需要它们。" >&2
   else
-    echo "提示：未找到 Noto Sans CJK 字体（Debian 软件包 fonts-noto-cjk），图表中的中文可能无法显示。" >&2
+    echo "提示：请安装 Debian 软件包 ${need[*]}（PDF 报告、中文字体和浏览器测试需要）。" >&2
   fi
 fi

@@ -87,6 +87,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[ParamSpec, ...]] = {
     "instruments": _COMMON + _REVIEW,
     "data": _COMMON + _REVIEW,
     "conclusion": _COMMON + _REVIEW,
+    "report": _COMMON + _REVIEW,
 }
 
 # Names IPython puts in a notebook's namespace.
