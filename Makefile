@@ -6,7 +6,7 @@ setup:
 
 # Main job: review every sample enterprise in parameters/, reports land in reports/.
 review: setup
-	.venv/bin/cementnb batch parameters/
+	.venv/bin/cementnb batch parameters/ --pdf
 
 # Every test, including the notebooks executed with papermill and nbval.
 test: setup

@@ -30,7 +30,7 @@ import pandas as pd
 from .display import calibration_chart, completeness_heatmap, emissions_chart, monthly_matrix, to_display
 from .factors import CONFIDENCE_ZH
 
-__all__ = ["report_sections", "render_html", "render_pdf", "find_chromium", "build_index", "SECTION_TITLES"]
+__all__ = ["report_sections", "report_exporter", "render_html", "render_pdf", "find_chromium", "build_index", "SECTION_TITLES"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 SECTION_TITLES = ["一、审查结论", "二、审查情况汇总", "三、不符合项报告", "四、计量器具配备率", "五、计量器具准确度等级",
@@ -76,7 +76,7 @@ def _num(frame: pd.DataFrame, cols) -> pd.DataFrame:
 
 
 def _manifest(run_dir: Path) -> dict[str, Any]:
-    for name in ("manifest.json",):
+    for name in ("manifest.json", "run_inputs.json"):
         if (run_dir / name).is_file():
             return json.loads((run_dir / name).read_text(encoding="utf-8"))
     return {}
@@ -222,10 +222,16 @@ def report_sections(run_dir: str | Path, enterprise_dir: str | Path) -> list[tup
     inputs = manifest.get("inputs") or {i["file"]: i["sha256"] for part in (c, em) for i in part.get("inputs", [])}
     rows = "".join(f"<tr><td>{_e(k)}</td><td style='font-family:monospace;font-size:8pt'>{_e(v)}</td></tr>"
                    for k, v in sorted(inputs.items()))
-    versions = manifest.get("versions") or manifest.get("packages") or {}
+    versions = (manifest.get("environment") or {}).get("packages") or {}
     vrows = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in sorted(versions.items()))
-    meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(manifest.get(k))}</td></tr>"
-                   for k in ("run_id", "started_at", "finished_at", "git") if manifest.get(k) is not None)
+    git = manifest.get("git") or {}
+    labels = {"run_id": "运行编号", "started": "开始（UTC）", "parameters_file": "参数文件"}
+    meta = "".join(f"<tr><th>{_e(label)}</th><td>{_e(manifest.get(k))}</td></tr>"
+                   for k, label in labels.items() if manifest.get(k) is not None)
+    if git:
+        meta += f"<tr><th>项目版本（git）</th><td>{_e(git.get('commit') or git.get('revision') or git)}</td></tr>"
+    if not manifest:
+        meta = "<tr><td>本报告不是由 cementnb batch 生成的运行记录（无运行清单）</td></tr>"
     sections.append((SECTION_TITLES[8], f"<table>{meta}</table><h3>输入文件（SHA-256）</h3><table><tr><th>文件</th><th>SHA-256</th></tr>{rows}</table>"
                                         + (f"<h3>软件版本</h3><table>{vrows}</table>" if vrows else "")))
     return sections
@@ -238,16 +244,20 @@ def section_html(title: str, body: str, first: bool = False) -> str:
     return f'<div class="report"><section class="main"><h2>{_e(title)}</h2>{body}</section></div>'
 
 
+def report_exporter():
+    """nbconvert HTML exporter with the package's ``cementnb_report`` template."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="cementnb_report", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, anchor_link_text="")
+
+
 def render_html(notebook_path: str | Path, out: str | Path | None = None) -> Path:
     """The executed report notebook as a self-contained HTML report (no code, no prompts)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     notebook_path = Path(notebook_path)
-    exporter = HTMLExporter(template_name="cementnb_report", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            anchor_link_text="")
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    body, _ = report_exporter().from_notebook_node(nbformat.read(notebook_path, as_version=4))
     out = Path(out) if out else notebook_path.with_suffix(".html")
     out.write_text(body, encoding="utf-8")
     return out
