@@ -64,3 +64,33 @@ def make_submission(tmp_path):
         return path
 
     return make
+
+
+EVIL_NAME = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="session")
+def sample_batch(tmp_path_factory):
+    """One ``cementnb`` batch (with PDF reports and the index page) over the three sample
+    enterprises and a fourth whose name is an attack (sample-x, a copy of sample-a): shared by
+    the notebook, review and report tests, as ``make review`` would leave them."""
+    import shutil
+
+    import openpyxl
+    import yaml
+
+    from cementnb.runner import run_batch
+
+    work = tmp_path_factory.mktemp("batch")
+    evil = work / "sample-x"
+    shutil.copytree(ROOT / "data" / "samples" / "sample-a", evil)
+    wb = openpyxl.load_workbook(evil / "submission.xlsx")
+    wb["企业信息"]["B2"] = EVIL_NAME
+    wb.save(evil / "submission.xlsx")
+    params = yaml.safe_load((ROOT / "parameters" / "sample-a.yaml").read_text(encoding="utf-8"))
+    params.update(enterprise_id="sample-x", enterprise_dir=str(evil))
+    evil_params = work / "sample-x.yaml"
+    evil_params.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    files = [ROOT / "parameters" / f"{e}.yaml" for e in ("sample-a", "sample-b", "sample-c")] + [evil_params]
+    rows = run_batch(files, reports_dir=work / "reports", pdf=True)
+    return {"reports": work / "reports", "rows": {r["enterprise_id"]: r for r in rows}}

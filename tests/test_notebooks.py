@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 from cementnb.emissions import EmissionConfig, calculate_emissions
 from cementnb.loader import load_submission
-from cementnb.runner import KERNEL_NAME, render_html, run_batch, run_enterprise, run_notebook
+from cementnb.runner import KERNEL_NAME, render_html, run_enterprise, run_notebook
 
 from conftest import ROOT
 
@@ -18,10 +18,8 @@ SAMPLES = ["sample-a", "sample-b", "sample-c"]
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    reports = tmp_path_factory.mktemp("reports")
-    rows = run_batch([ROOT / "parameters" / f"{e}.yaml" for e in SAMPLES], reports_dir=reports)
-    return {row["enterprise_id"]: row for row in rows}
+def batch(sample_batch):
+    return sample_batch["rows"]
 
 
 @pytest.mark.parametrize("enterprise", SAMPLES)

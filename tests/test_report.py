@@ -1,59 +1,30 @@
 """The review report in a real browser (headless Chromium via Playwright), its PDF, the index.
 
-Every sample enterprise's notebooks are executed into one run folder each; the report is
-rendered to HTML (nbconvert, package template) and PDF (Chromium); the checks read the
-rendered DOM, not the HTML source.
+``cementnb batch --pdf`` reviews every sample enterprise (conftest.sample_batch); each run's
+report is rendered to HTML (nbconvert, package template) and PDF (Chromium); the checks read
+the rendered DOM, not the HTML source. Screenshots are saved beside the reports.
 """
 
-import json
-import shutil
 import subprocess
 
-import openpyxl
-import papermill as pm
 import pytest
 
-from cementnb.report import SECTION_TITLES, build_index, find_chromium, render_html, render_pdf
+from cementnb.report import SECTION_TITLES, find_chromium
 from cementnb.samples import EXPECTED_CONCLUSION, REVIEW_DEFECTS
 
-from conftest import ROOT
+from conftest import EVIL_NAME as EVIL
 
-NOTEBOOKS = ["emissions", "management", "personnel", "instruments", "data", "conclusion", "report"]
-EVIL = "<script>alert(1)</script>"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 
-def run_all(enterprise_dir, enterprise_id, out):
-    from cementnb.params import NOTEBOOK_PARAMETERS
-
-    out.mkdir(parents=True, exist_ok=True)
-    values = dict(enterprise_id=enterprise_id, enterprise_dir=str(enterprise_dir), review_year=2025, results_dir=str(out),
-                  review_date="2026-03-15")
-    for nb in NOTEBOOKS:
-        declared = {s.name for s in NOTEBOOK_PARAMETERS[nb]}
-        pm.execute_notebook(str(ROOT / "notebooks" / f"{nb}.ipynb"), str(out / f"{nb}.ipynb"),
-                            parameters={k: v for k, v in values.items() if k in declared}, kernel_name="cementnb",
-                            cwd=str(ROOT), progress_bar=False)
-    html = render_html(out / "report.ipynb", out / "report.html")
-    render_pdf(html, out / "report.pdf")
-    return out
-
-
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reports")
-    runs = {e: run_all(ROOT / "data" / "samples" / e, e, root / e / "2025" / "run-1")
-            for e in EXPECTED_CONCLUSION}
-    # an enterprise whose name is an attack: it must render as text and run nothing
-    evil_dir = tmp_path_factory.mktemp("evil") / "sample-x"
-    shutil.copytree(ROOT / "data" / "samples" / "sample-a", evil_dir)
-    wb = openpyxl.load_workbook(evil_dir / "submission.xlsx")
-    wb["企业信息"]["B2"] = EVIL
-    wb.save(evil_dir / "submission.xlsx")
-    runs["sample-x"] = run_all(evil_dir, "sample-x", root / "sample-x" / "2025" / "run-1")
-    build_index(root)
-    return root, runs
+def reports(sample_batch):
+    """The runs of ``cementnb batch --pdf`` (see conftest.sample_batch) and their index page."""
+    rows = sample_batch["rows"]
+    for enterprise, row in rows.items():
+        assert row["status"] == "ok", (enterprise, row["message"])
+    return sample_batch["reports"], {e: r["out_dir"] for e, r in rows.items()}
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""Every review-section notebook and the conclusion, executed with papermill for every sample
-enterprise into one run folder: the conclusion reads the sections' result files."""
+"""Every review-section notebook and the conclusion, executed by the batch runner (papermill) for
+every sample enterprise into one run folder: the conclusion reads the sections' result files."""
 
 import json
 
@@ -15,22 +15,12 @@ from conftest import ROOT
 NOTEBOOKS = ["management", "personnel", "instruments", "data", "conclusion"]
 
 
-def execute(notebook, enterprise, out):
-    params = dict(enterprise_id=enterprise, enterprise_dir=f"data/samples/{enterprise}", review_year=2025,
-                  results_dir=str(out), review_date="2026-03-15")
-    pm.execute_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out / f"{notebook}.ipynb"), parameters=params,
-                        kernel_name="cementnb", cwd=str(ROOT), progress_bar=False)
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    out = {}
+def runs(sample_batch):
+    rows = sample_batch["rows"]
     for enterprise in EXPECTED_CONCLUSION:
-        folder = tmp_path_factory.mktemp(enterprise)
-        for notebook in NOTEBOOKS:
-            execute(notebook, enterprise, folder)
-        out[enterprise] = folder
-    return out
+        assert rows[enterprise]["status"] == "ok", rows[enterprise]["message"]
+    return {e: rows[e]["out_dir"] for e in EXPECTED_CONCLUSION}
 
 
 @pytest.mark.parametrize("enterprise", list(EXPECTED_CONCLUSION))

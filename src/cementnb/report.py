@@ -331,6 +331,8 @@ def build_index(reports_dir: str | Path) -> Path:
     rows = []
     for conclusion in sorted(reports.glob("*/*/*/conclusion_summary.json")):
         run = conclusion.parent
+        if run.name == "latest":  # the link itself; its target is listed under its run id
+            continue
         latest = run.parent / "latest"
         if latest.exists() and latest.resolve() != run.resolve():
             continue
