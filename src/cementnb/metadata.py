@@ -106,6 +106,7 @@ class ParameterSpec:
     description: str
 
 
+@cache
 def lookup_parameter(object_kind: str, parameter_zh: str, form: str = "") -> ParameterSpec | None:
     """The vocabulary entry for a parameter of an object kind; ``form`` (固/液/气) picks
     the solid/liquid or gas variant where the vocabulary distinguishes them."""
