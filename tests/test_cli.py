@@ -34,3 +34,24 @@ def test_check_missing_folder_is_a_message_not_a_traceback(tmp_path):
 def test_help_is_bilingual():
     proc = subprocess.run([sys.executable, "-m", "cementnb.cli", "--help"], capture_output=True, text=True)
     assert "水泥企业碳排放计量审查" in proc.stdout and "carbon-emission metrology review" in proc.stdout
+
+
+def test_record_command_prefills_and_never_overwrites(tmp_path, capsys):
+    from cementnb.review.record import read_record
+
+    out = tmp_path / "record.xlsx"
+    assert main(["record", str(ROOT / "parameters" / "sample-b.yaml"), "--out", str(out)]) == 0
+    entries, info, problems = read_record(out)
+    assert len(entries) == 52 and problems.empty
+    assert main(["record", str(ROOT / "parameters" / "sample-b.yaml"), "--out", str(out)]) == 2
+    assert "不会被覆盖" in capsys.readouterr().err
+
+
+def test_report_command_renders_a_run(sample_batch, capsys):
+    run = sample_batch["rows"]["sample-c"]["out_dir"]
+    (run / "report.html").unlink()
+    assert main(["report", str(run), "--reports", str(sample_batch["reports"])]) == 0
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert "基本符合规范要求，需要整改" in html and "<script" not in html
+    assert main(["report", str(sample_batch["reports"] / "nope")]) == 2
+    assert "找不到运行记录" in capsys.readouterr().err
