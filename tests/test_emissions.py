@@ -224,3 +224,36 @@ def test_intensities_carry_a_plausibility_hint(make_submission):
     # power: 96 000 MWh × 1000 / 1.2e6 t = 80 kWh/t → above 65
     assert_allclose(i.loc["power_per_clinker", "value"], 80.0, rtol=RTOL)
     assert i.loc["power_per_clinker", "plausibility"] == "高于典型范围"
+
+
+def test_site_level_purchases_and_stocks_do_not_make_the_result_incomplete(make_submission):
+    rows = minimal_rows()
+    for m in [f"2025-{i:02d}" for i in range(1, 13)]:
+        rows["月度数据"] += [dict(month=m, line_id="全厂", object="烟煤", parameter=p, value=v, unit="t")
+                         for p, v in (("购入量", 10_000.0), ("期初库存", 5_000.0), ("期末库存", 5_000.0))]
+    result = calculate_emissions(load_submission(make_submission(rows), 2025))
+    assert result.summary["complete"] and result.issues.empty
+    assert_allclose(annual(result)["fuel"], 12 * COAL_MONTH, rtol=RTOL)
+
+
+def test_unsubstitutable_composition_marks_the_source_incomplete(make_submission):
+    rows = minimal_rows()
+    rows["月度数据"] = [r for r in rows["月度数据"] if r["parameter"] != "CaO含量"]  # no CaO at all: nothing to substitute
+    result = calculate_emissions(load_submission(make_submission(rows), 2025))
+    assert not result.summary["complete"]
+    assert not result.annual.set_index("source").loc["carbonate", "complete"]
+    assert set(result.issues["source"]) == {"carbonate"} and len(result.issues) >= 12
+    assert result.substitutions.set_index(["parameter", "month"]).loc[("cao_fraction", "2025-01"), "method"] == "无法替代"
+
+
+def test_coal_substitute_only_for_coal(make_submission):
+    rows = minimal_rows()
+    rows["燃料"].append(dict(fuel_name="焦炉煤气", fuel_category="化石燃料", fuel_form="气", fuel_kind="其他"))
+    for m in [f"2025-{i:02d}" for i in range(1, 13)]:
+        rows["月度数据"].append(dict(month=m, line_id="L1", object="焦炉煤气", parameter="消耗量", value=10.0, unit="万Nm3"))
+        if m != "2025-03":
+            rows["月度数据"].append(dict(month=m, line_id="L1", object="焦炉煤气", parameter="低位发热量", value=170.0,
+                                     unit="GJ/万Nm3"))
+    result = calculate_emissions(load_submission(make_submission(rows), 2025))
+    sub = result.substitutions.set_index(["object", "month"]).loc[("焦炉煤气", "2025-03")]
+    assert sub["method"] == "无法替代" and "coal_ncv_substitute_gj_per_t" not in set(result.defaults_used["key"])

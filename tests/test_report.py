@@ -91,6 +91,8 @@ def test_report_pdf(reports, enterprise):
 
 def test_enterprise_text_is_shown_never_run(reports, browser):
     _, runs = reports
+    for html_file in runs["sample-x"].glob("*.html"):  # every HTML record of the run, not only the report
+        assert EVIL not in html_file.read_text(encoding="utf-8"), html_file.name
     page, dialogs = open_page(browser, runs["sample-x"] / "report.html")
     assert EVIL in page.inner_text("body")
     assert dialogs == [] and page.eval_on_selector_all("script", "els => els.length") == 0

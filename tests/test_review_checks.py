@@ -186,3 +186,33 @@ def test_fold_items_never_marks_person_items_conforming():
     items = fold_items(pd.DataFrame(columns=["item", "verdict", "evidence", "facts", "basis", "rectification", "method"]),
                        "management")
     assert (items["auto_verdict"] == "").all()
+
+
+def test_accuracy_class_with_plus_minus_and_unreadable_classes():
+    assert ins.parse_accuracy_class("±0.5%") == (0.5, False)
+    table = ins.accuracy_table(pd.DataFrame([meter(accuracy_class="优等")]), pd.DataFrame(columns=["fuel_name"]),
+                               {"electricity_user_class": "I"})
+    assert table.iloc[0]["verdict"] == "" and "无法识别" in table.iloc[0]["note"]
+
+
+def test_empty_ledger_does_not_crash():
+    empty = pd.DataFrame(columns=["instrument_id", "status", "last_calibration_date", "interval_months",
+                                  "previous_certificate_no", "instrument_name", "instrument_type", "metered_object",
+                                  "level", "accuracy_class"])
+    v = ins.validity_table(empty, 2025)
+    assert v.empty and ins.check_validity(v, ins.overdue_streams(v, pd.DataFrame(columns=["instrument_id"]))).iloc[0]["verdict"] == "符合"
+    assert ins.check_accuracy(ins.accuracy_table(empty, pd.DataFrame(columns=["fuel_name"]), {})).iloc[0]["verdict"] == "符合"
+
+
+def test_main_vs_submeters_with_interval_quantities():
+    from cementnb.review.data import main_vs_submeters
+
+    times = pd.date_range("2025-01-01", periods=48, freq="1h")
+    readings = pd.concat([pd.DataFrame({"meter_id": m, "timestamp": times, "value": v, "unit": "kWh", "file": "r.csv",
+                                        "line": range(2, 50)}) for m, v in (("M", 100.0), ("S1", 50.0), ("S2", 50.0))])
+    instruments = pd.DataFrame([dict(instrument_id=m, level=lv, metered_object="电力", reading_kind="区间量",
+                                     collection_interval="1h", status="合格")
+                                for m, lv in (("M", "进出用能单位"), ("S1", "主要次级用能单位"), ("S2", "主要次级用能单位"))])
+    row = main_vs_submeters(readings, instruments).iloc[0]
+    # 48 h × 100 kWh on the main meter, 48 h × (50 + 50) on the sub-meters: no excess
+    assert row["main_total"] == 4800.0 and row["sub_total"] == 4800.0 and row["excess_fraction"] == 0.0

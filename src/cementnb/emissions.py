@@ -31,7 +31,7 @@ import pandas as pd
 from . import formulas as f
 from . import metadata as md
 from .factors import FactorSet
-from .gaps import find_monthly_gaps, review_months
+from .gaps import STOCK_PARAMETERS, find_monthly_gaps, review_months
 from .loader import Submission
 
 __all__ = ["EmissionConfig", "EmissionResult", "calculate_emissions", "SOURCES_ZH", "METHODS"]
@@ -177,7 +177,7 @@ class _Calc:
                     "EU MRR 2018/2066 Art. 66", "impl")
         if rule == "ncv_substitute":
             kind = self._fuel_kind(obj)
-            if kind in COAL_KINDS or "煤" in obj:
+            if kind in COAL_KINDS and param == "ncv_gj_per_t":
                 value = self.factors.get("coal_ncv_substitute_gj_per_t", purpose="入炉煤低位发热量缺失替代")
                 return (value, "碳市场替代值", "入炉煤低位发热量缺失，取26.7 GJ/t", "全国碳市场核算数据表", "read")
             if kind and self.factors.has("fuel_ncv", kind):
@@ -228,18 +228,36 @@ class _Calc:
             if not np.isnan(value):
                 self.long.loc[len(self.long)] = [gap["month"], gap["line_id"], gap["object"], gap["object_kind"],
                                                  gap["parameter"], value, "替代"]
+            else:
+                self.issue(self._source_of(gap), gap["line_id"], gap["object"], gap["month"],
+                           f"{gap['parameter_zh']}缺失且无法替代，该项排放未计算或不完整")
 
     # -- tables -------------------------------------------------------------------------
     def wide(self, kinds: list[str]) -> pd.DataFrame:
-        rows = self.long[self.long["object_kind"].isin(kinds)]
+        # Purchases and stocks (fuel balance, item 42) are not burnt: they take no part here.
+        rows = self.long[self.long["object_kind"].isin(kinds) & ~self.long["parameter"].isin(STOCK_PARAMETERS)]
         if rows.empty:
-            return pd.DataFrame(columns=["month", "line_id", "object"])
+            return pd.DataFrame(columns=["month", "line_id", "object", "substituted"])
         wide = rows.pivot_table(index=["month", "line_id", "object"], columns="parameter", values="value",
                                 aggfunc="first").reset_index()
         wide.columns.name = None
         flags = rows.assign(sub=rows["origin"] == "替代").groupby(["month", "line_id", "object"])["sub"].any()
         wide["substituted"] = wide.set_index(["month", "line_id", "object"]).index.map(flags).astype(bool)
         return wide
+
+    def _source_of(self, gap: pd.Series) -> str:
+        """The emission source a monthly parameter feeds (for the completeness flags)."""
+        param, kind = gap["parameter"], gap["object_kind"]
+        if kind == "电力":
+            return "electricity"
+        if kind == "热力":
+            return "heat"
+        if kind == "燃料":
+            cat = self.fuels.at[gap["object"], "fuel_category"] if gap["object"] in self.fuels.index else "化石燃料"
+            return "fuel" if cat == "化石燃料" else "alt_fuel"
+        if self.cfg.method == "national_2024":
+            return "process_national"
+        return "raw_meal_toc" if param in ("raw_meal_t", "toc_fraction") else "carbonate"
 
     def issue(self, source: str, line: str, obj: str, month: str, message: str) -> None:
         self.issues.append(dict(source=source, line_id=line, object=obj, month=month, message=message))
@@ -305,7 +323,7 @@ def _fuel_table(calc: _Calc, k_altitude: float) -> pd.DataFrame:
             ef = row.get("ef_t_per_gj", np.nan)
             if pd.isna(ef) and not pd.isna(cc):
                 ef = cc * (1.0 if pd.isna(of) else of) * r
-                origin.append("排放因子=单位热值含碳量×碳氧化率×44/12")
+                origin.append("排放因子=单位热值含碳量×碳氧化率×44/12" + ("（碳氧化率缺失，按100%计）" if pd.isna(of) else ""))
             if cat == "生物质燃料":
                 alpha = 0.0
             else:
@@ -370,8 +388,9 @@ def _clinker_table(calc: _Calc) -> pd.DataFrame:
         w["carbonate_t"] = np.nan
         w["raw_meal_toc_t"] = np.nan
         w["process_national_t"] = f.national_process_emissions(clinker, cfg.national_clinker_ef_t_per_t, w["deduction_t"])
-    for _, row in w[_col(w, "clinker_output_t").isna()].iterrows():
-        calc.issue("carbonate", row["line_id"], "熟料", row["month"], "缺少熟料产量，过程排放未计算")
+    for src in (("carbonate", "raw_meal_toc") if cfg.method == "gbt32151" else ("process_national",)):
+        for _, row in w[w[f"{src}_t"].isna()].iterrows():
+            calc.issue(src, row["line_id"], "熟料", row["month"], "缺少熟料产量、成分或生料量，该月过程排放未计算")
     cols = ["month", "line_id", "clinker_output_t", "cao_fraction", "cao_nc_fraction", "mgo_fraction", "mgo_nc_fraction",
             "ckd_t", "bypass_dust_t", "ef_cli_t_per_t", "carbonate_t", "raw_meal_t", "toc_fraction", "raw_meal_toc_t",
             "process_national_t", "substituted"]
@@ -564,6 +583,8 @@ def calculate_emissions(sub: Submission, config: EmissionConfig | None = None, *
         "n_substitutions": int(len(substitutions)),
         "n_unsubstituted": int(substitutions["value"].isna().sum()),
         "complete": bool(annual["complete"].all()),
+        # rows the loader rejected are not in the recalculation: the analyst must see how many
+        "input_errors": int((sub.problems["severity"] == "错误").sum()),
         "reported_total_t": _reported_total(sub.reported),
     }
     return EmissionResult(

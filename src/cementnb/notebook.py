@@ -6,10 +6,11 @@ They only display; computing stays in the library modules, so the notebooks rema
 
 from __future__ import annotations
 
+import html
 from typing import Iterable
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from .display import emissions_chart, monthly_matrix, to_display
 from .factors import GRID_SERIES_ZH
@@ -36,10 +37,10 @@ def show(frame: pd.DataFrame, title: str | None = None, columns: Iterable[str] |
 def show_inputs(sub) -> None:
     """Enterprise, input files with their SHA-256, and every problem found in the submission."""
     e = sub.enterprise
-    display(Markdown(
-        f"**企业**：{e.get('enterprise_name') or '（未填）'}　**统一社会信用代码**：{e.get('credit_code') or '（无效或未填）'}　"
-        f"**审查年度**：{sub.review_year}"
-    ))
+    # Enterprise text is shown as text, never as markup (it ends up in the HTML record).
+    name = html.escape(str(e.get("enterprise_name") or "（未填）"))
+    code = html.escape(str(e.get("credit_code") or "（无效或未填）"))
+    display(HTML(f"<p><b>企业</b>：{name}　<b>统一社会信用代码</b>：{code}　<b>审查年度</b>：{sub.review_year}</p>"))
     show(sub.inputs, "输入文件指纹")
     counts = {k: len(v) for k, v in sub.tables.items()}
     display(Markdown("**读取的数据行数**：" + "，".join(f"{k} {v}" for k, v in counts.items())))
@@ -58,6 +59,7 @@ def show_emission_summary(result) -> None:
         f"- 化学计量比口径：{'44/12、44/56、44/40（国内文本整数比）' if s['stoichiometry'] == 'cn' else 'IPCC摩尔质量比'}",
         f"- 海拔修正系数 K = {s['altitude_k']:.4f}",
         f"- **年度排放总量（复核）：{s['total_t']:,.1f} tCO2**" + ("" if s["complete"] else "（**不完整**：部分排放无法计算，见下文）"),
+        *([f"- **注意**：报送数据有 {s['input_errors']} 个错误，被拒绝的数据行未参与复核（见第1部分）"] if s.get("input_errors") else []),
         f"- 生物质CO2（仅记录，不计入总量）：{s['biomass_memo_t']:,.1f} tCO2",
         f"- 熟料产量：{s['clinker_t']:,.0f} t；替代值 {s['n_substitutions']} 个（其中无法替代 {s['n_unsubstituted']} 个）",
     ]

@@ -170,9 +170,13 @@ def main_vs_submeters(readings: pd.DataFrame, instruments: pd.DataFrame) -> pd.D
     if readings.empty:
         return pd.DataFrame(columns=["metered_object", "month", "main_meters", "sub_meters", "main_total", "sub_total",
                                      "excess_fraction"])
+    from ..quality import interval_quantities
+
     inst = instruments.set_index("instrument_id")
-    r = readings[readings["meter_id"].isin(inst.index)].sort_values(["meter_id", "timestamp"])
-    q = r.assign(q=r.groupby("meter_id")["value"].diff(), month=r["timestamp"].dt.strftime("%Y-%m"))
+    r = readings[readings["meter_id"].isin(inst.index)]
+    # cumulative registers differenced, interval quantities as they are (the meter's 读数类型)
+    quantities = interval_quantities(r, instruments)
+    q = quantities.assign(q=quantities["quantity"], month=pd.to_datetime(quantities["interval_start"]).dt.strftime("%Y-%m"))
     q["level"] = q["meter_id"].map(inst["level"])
     q["object"] = q["meter_id"].map(inst["metered_object"])
     rows = []

@@ -155,7 +155,7 @@ def parse_accuracy_class(text, instrument_type: str = "") -> tuple[float, bool] 
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None
     s = unicodedata.normalize("NFKC", str(text)).strip().upper().replace("级", "").replace("CLASS", "").strip()
-    s = "".join(_ROMAN.get(ch, ch) for ch in s)
+    s = "".join(_ROMAN.get(ch, ch) for ch in s).replace("±", "").replace("%", "").strip()
     eq = md.read_table("accuracy_equivalents.csv")
     hit = eq[(eq["instrument_type"] == instrument_type) & (eq["accuracy_class"] == s)]
     if len(hit):
@@ -232,15 +232,17 @@ def accuracy_table(instruments: pd.DataFrame, fuels: pd.DataFrame, enterprise: d
             note = (note + "；" if note else "") + "工艺物料参照燃料要求（待核实）"
         actual = parse_accuracy_class(inst["accuracy_class"], itype)
         req_parsed = parse_accuracy_class(required)
-        if actual is None:
-            verdict = NONCONFORMING
-            note = (note + "；" if note else "") + f"准确度等级“{inst['accuracy_class']}”无法识别"
+        if actual is None:  # undecided, said so; the analyst judges it (never a silent non-conformity)
+            verdict = ""
+            note = (note + "；" if note else "") + f"准确度等级“{inst['accuracy_class']}”无法识别，未判定，需人工核实"
         else:
             verdict = CONFORMING if class_at_least(actual, req_parsed) else NONCONFORMING
         conf = "open" if etype in (PROCESS_MATERIALS, "其他") else r["confidence"]
         rows.append(base | dict(required_class=required, verdict=verdict, note=note,
                                 source=f"{r['source']}（{r['edition']}）{r['clause']}", confidence=conf))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["instrument_id", "instrument_name", "instrument_type", "metered_object", "energy_type",
+                                       "level", "accuracy_class", "required_class", "verdict", "note", "source",
+                                       "confidence"])
 
 
 def check_accuracy(table: pd.DataFrame) -> pd.DataFrame:
@@ -353,7 +355,8 @@ def validity_table(instruments: pd.DataFrame, year: int, readings: pd.DataFrame 
         rows.append(dict(instrument_id=inst["instrument_id"], valid_from=start, valid_until=until, days_in_use=len(used),
                          overdue_days=len(overdue), first_overdue_day=overdue.min() if len(overdue) else pd.NaT,
                          determinable=True))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["instrument_id", "valid_from", "valid_until", "days_in_use", "overdue_days",
+                                       "first_overdue_day", "determinable"])
 
 
 def overdue_streams(validity: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
