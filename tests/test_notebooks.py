@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 from cementnb.emissions import EmissionConfig, calculate_emissions
 from cementnb.loader import load_submission
-from cementnb.runner import KERNEL_NAME, render_html, run_enterprise, run_notebook
+from cementnb.runner import KERNEL_NAME, run_enterprise, run_notebook
 
 from conftest import ROOT
 

@@ -22,7 +22,7 @@ References
 from __future__ import annotations
 
 import calendar
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
@@ -271,7 +271,7 @@ _LABELS = {"cc_tc_per_gj": "单位热值含碳量", "of_fraction": "碳氧化率
 
 
 def _fuel_table(calc: _Calc, k_altitude: float) -> pd.DataFrame:
-    cfg, fs = calc.cfg, calc.factors
+    fs = calc.factors
     w = calc.wide(["燃料"])
     cols = ["month", "line_id", "fuel", "fuel_category", "fuel_form", "consumption_t", "consumption_10k_nm3",
             "ncv_gj_per_t", "ncv_gj_per_10k_nm3", "heat_gj", "cc_tc_per_gj", "carbon_content_fraction", "of_fraction",
@@ -310,7 +310,7 @@ def _fuel_table(calc: _Calc, k_altitude: float) -> pd.DataFrame:
         cc = pick("cc_tc_per_gj", "cc_tc_per_gj", "fuel_cc_tc_per_gj")
         of = pick("of_fraction", "of_fraction", "fuel_of_fraction")
         ef, alpha, emission, bio = np.nan, np.nan, np.nan, 0.0
-        q, heat = qty.at[i], w.at[i, "heat_gj"]
+        q = qty.at[i]
         if cat == "化石燃料":
             carbon = row.get("carbon_content_fraction", np.nan)
             if not pd.isna(carbon):

@@ -15,10 +15,9 @@ canonical units in new columns (``value``/``unit``) next to what was reported
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from .parsing import (
     parse_uscc,
 )
 from .problems import ERROR, WARNING, ProblemLog, SubmissionError, nearest, suggestion
+from .manifest import sha256_file  # one fingerprint function for inputs and run records
 from .units import UnitError, conversion_factor, convert_values, normalize_unit
 
 __all__ = [
@@ -54,14 +54,6 @@ __all__ = [
 ]
 
 SUBMISSION_FILE = "submission.xlsx"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass

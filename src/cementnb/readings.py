@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .loader import _decode, sha256_file
-from .problems import ERROR, ProblemLog, suggestion
+from .problems import ProblemLog, suggestion
 
 __all__ = ["READING_COLUMNS", "load_readings"]
 

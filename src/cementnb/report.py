@@ -28,7 +28,6 @@ from typing import Any
 import pandas as pd
 
 from .display import calibration_chart, completeness_heatmap, emissions_chart, monthly_matrix, to_display
-from .factors import CONFIDENCE_ZH
 
 __all__ = ["report_sections", "report_exporter", "render_html", "render_pdf", "find_chromium", "build_index", "SECTION_TITLES"]
 

@@ -28,8 +28,7 @@ from ..parsing import is_blank
 
 from .. import metadata as md
 from ..calibration import instrument_statistics, point_errors
-from .items import (CONFORMING, NONCONFORMING, NOT_APPLICABLE, finding, findings_frame, fold_items, rule,
-                    rule_list, rule_source)
+from .items import (CONFORMING, NONCONFORMING, NOT_APPLICABLE, finding, findings_frame, fold_items, rule_list, rule_source)
 
 __all__ = [
     "energy_type_of", "equipping_rates", "accuracy_table", "validity_table", "parse_accuracy_class",

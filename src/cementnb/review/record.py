@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..parsing import is_blank, parse_date
 from ..problems import ERROR, WARNING, ProblemLog
-from .items import CONFORMING, NONCONFORMING, NOT_APPLICABLE, NOT_REVIEWED, VERDICTS, review_items
+from .items import NONCONFORMING, NOT_APPLICABLE, NOT_REVIEWED, VERDICTS, review_items
 
 __all__ = ["RECORD_FILE", "RECORD_COLUMNS", "write_record", "read_record", "merge_record"]
 
